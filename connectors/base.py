@@ -1,0 +1,64 @@
+"""Small capability protocols a connector implements (rather than one fat base class)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from connectors.mail.types import ParsedMessage
+from connectors.types import (
+    ChangeBatch,
+    Credentials,
+    MessageRef,
+    Notification,
+    Provider,
+    SlackMessage,
+    TokenGrant,
+    Watch,
+    WebhookRequest,
+)
+
+
+@runtime_checkable
+class WebhookSource(Protocol):
+    provider: Provider
+
+    def verify(self, request: WebhookRequest) -> None:
+        """Raise WebhookRejected unless the request provably comes from the provider."""
+
+    def parse(self, request: WebhookRequest) -> list[Notification]:
+        """Turn a verified request into notifications; raise WebhookRejected on a bad body."""
+
+
+@runtime_checkable
+class MessageSource(Protocol):
+    provider: Provider
+
+    def watch(self, credentials: Credentials, *, account: str) -> Watch: ...
+
+    def changes_since(self, credentials: Credentials, *, account: str, cursor: str) -> ChangeBatch:
+        """Messages added after cursor; raise CursorExpired when the provider forgot it."""
+
+    def recent(self, credentials: Credentials, *, account: str, limit: int) -> ChangeBatch:
+        """The newest messages and the current cursor: a bounded resync."""
+
+    def fetch(
+        self, credentials: Credentials, *, account: str, refs: Sequence[MessageRef]
+    ) -> list[ParsedMessage]:
+        """Fetch and parse messages; ones deleted meanwhile are skipped."""
+
+
+@runtime_checkable
+class TokenRefresher(Protocol):
+    provider: Provider
+
+    def refresh(self, refresh_token: str) -> TokenGrant:
+        """Exchange a refresh token; raise AuthExpired when it is dead (invalid_grant)."""
+
+
+@runtime_checkable
+class ChatSink(Protocol):
+    provider: Provider
+
+    def post_message(self, token: str, *, channel: str, message: SlackMessage) -> str:
+        """Post and return the provider's id of the posted message (Slack's ts)."""

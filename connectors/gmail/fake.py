@@ -1,0 +1,760 @@
+"""A local stand-in for Gmail, Google OAuth, Google's signing certs and Pub/Sub push.
+
+It answers the endpoints the connector calls with Google's real shapes (string
+historyIds, base64url bodies, Google JSON errors, the 404 for a forgotten
+startHistoryId), checks bearer tokens, counts requests, injects faults, and sends
+signed Pub/Sub pushes when mail is delivered. Tests and the sandbox run it over real
+HTTP with connectors.fakeserver.serve_in_thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import secrets
+import threading
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from connectors.gmail import sandbox_data
+from connectors.gmail.fake_resources import (
+    FORMATS,
+    StoredMessage,
+    attachment_data,
+    b64url,
+    render_message,
+)
+from connectors.mail.headers import HeaderMap, parse_message_id, parse_references
+
+ISSUER = "https://accounts.google.com"
+ACCESS_TOKEN_SECONDS = 3599
+WATCH_DAYS = 7
+PUSH_USER_AGENT = "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)"
+SANDBOX_REFRESH_TOKEN = "sandbox-refresh-alex"  # noqa: S105 - a fake's well-known test token
+_SCOPE = "https://www.googleapis.com/auth/gmail.readonly https://www.googleapis.com/auth/gmail.send"
+_GMAIL = "/gmail/v1/users/{user_id}"
+
+# status -> (message, domain, reason, RPC status), as Google words them.
+_ERRORS: dict[int, tuple[str, str, str, str]] = {
+    400: ("Invalid argument.", "global", "invalidArgument", "INVALID_ARGUMENT"),
+    401: (
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login"
+        " cookie or other valid authentication credential. See"
+        " https://developers.google.com/identity/sign-in/web/devconsole-project.",
+        "global",
+        "authError",
+        "UNAUTHENTICATED",
+    ),
+    403: ("User Rate Limit Exceeded", "usageLimits", "userRateLimitExceeded", "PERMISSION_DENIED"),
+    404: ("Requested entity was not found.", "global", "notFound", "NOT_FOUND"),
+    429: (
+        "Too many concurrent requests for user.",
+        "usageLimits",
+        "rateLimitExceeded",
+        "RESOURCE_EXHAUSTED",
+    ),
+    500: ("Backend Error", "global", "backendError", "INTERNAL"),
+    503: ("The service is currently unavailable.", "global", "backendError", "UNAVAILABLE"),
+}
+
+
+def google_error(
+    status: int, *, message: str | None = None, retry_after: float | None = None
+) -> JSONResponse:
+    default_message, domain, reason, rpc_status = _ERRORS.get(
+        status, ("Request failed.", "global", "failed", "UNKNOWN")
+    )
+    text = message or default_message
+    item: dict[str, str] = {"message": text if status != 401 else "Invalid Credentials"}
+    item |= {"domain": domain, "reason": reason}
+    if status == 401:
+        item |= {"location": "Authorization", "locationType": "header"}
+    headers = {"Vary": "Origin, X-Origin, Referer"}
+    if retry_after is not None:
+        headers["Retry-After"] = f"{retry_after:g}"
+    body = {"error": {"code": status, "message": text, "errors": [item], "status": rpc_status}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+@dataclass
+class HistoryEntry:
+    id: int
+    kind: str  # "messagesAdded" or "labelsAdded"
+    message_id: str
+    thread_id: str
+    label_ids: tuple[str, ...]  # the message's labels right after the change
+    changed_labels: tuple[str, ...] = ()
+
+
+@dataclass
+class Mailbox:
+    address: str
+    history_id: int
+    floor: int  # a startHistoryId below this has been forgotten (404)
+    messages: dict[str, StoredMessage] = field(default_factory=dict)
+    history: list[HistoryEntry] = field(default_factory=list)
+    watch_expiration_ms: int | None = None
+
+
+@dataclass
+class _Fault:
+    path_prefix: str
+    status: int
+    retry_after: float | None
+    remaining: int
+
+
+@dataclass(frozen=True)
+class _PushConfig:
+    endpoint_url: str
+    audience: str
+    service_account: str
+    subscription: str
+
+
+_Endpoint = Callable[[Request], Awaitable[Response]]
+_GmailHandler = Callable[[Request, "Mailbox"], Awaitable[Response]]
+
+
+class GmailFake:
+    """State plus a Starlette app; every public method is safe to call from any thread."""
+
+    def __init__(
+        self,
+        *,
+        history_retention: int = 1000,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        seed: int = 4812377,
+        signing_key: rsa.RSAPrivateKey | None = None,
+    ) -> None:
+        self.calls: Counter[str] = Counter()
+        self.pushes: list[dict[str, Any]] = []
+        self.history_retention = history_retention
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._rng = random.Random(seed)  # noqa: S311 - ids only need to look random
+        self._lock = threading.RLock()
+        self._mailboxes: dict[str, Mailbox] = {}
+        self._refresh_tokens: dict[str, str] = {}
+        self._access_tokens: dict[str, tuple[str, float]] = {}
+        self._faults: list[_Fault] = []
+        self._push: _PushConfig | None = None
+        self._id_counter = 0
+        self._key = signing_key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = secrets.token_hex(20)
+
+    # Accounts and tokens
+
+    def add_account(self, address: str, refresh_token: str) -> Mailbox:
+        with self._lock:
+            self._refresh_tokens[refresh_token] = address.lower()
+            return self._mailbox(address)
+
+    def issue_access_token(self, address: str, *, expires_in: int = ACCESS_TOKEN_SECONDS) -> str:
+        token = f"ya29.fake-{secrets.token_urlsafe(24)}"
+        with self._lock:
+            self._mailbox(address)
+            self._access_tokens[token] = (address.lower(), time.time() + expires_in)
+        return token
+
+    def expire_access_tokens(self) -> None:
+        with self._lock:
+            self._access_tokens.clear()
+
+    def revoke_refresh_token(self, refresh_token: str) -> None:
+        with self._lock:
+            self._refresh_tokens.pop(refresh_token, None)
+
+    # Mailbox state
+
+    def mailbox(self, address: str) -> Mailbox:
+        with self._lock:
+            return self._mailbox(address)
+
+    def history_id(self, address: str) -> int:
+        with self._lock:
+            return self._mailbox(address).history_id
+
+    def expire_history(self, address: str) -> None:
+        """Forget all history, as Gmail eventually does: older cursors now give 404."""
+        with self._lock:
+            box = self._mailbox(address)
+            box.history.clear()
+            box.floor = box.history_id
+
+    def fail_next(
+        self, path_prefix: str, status: int, retry_after: float | None = None, count: int = 1
+    ) -> None:
+        """Answer the next `count` requests whose path starts with path_prefix with an error."""
+        with self._lock:
+            self._faults.append(_Fault(path_prefix, status, retry_after, count))
+
+    def add_message(
+        self,
+        address: str,
+        raw: bytes,
+        *,
+        label_ids: Sequence[str] = ("UNREAD", "INBOX"),
+        thread_id: str | None = None,
+        message_id: str | None = None,
+        history_id: int | None = None,
+        internal_date_ms: int | None = None,
+    ) -> StoredMessage:
+        """Store an RFC 822 message and record its messagesAdded history entry."""
+        headers = HeaderMap(_raw_header_pairs(raw))
+        rfc_id = parse_message_id(headers.get("message-id")) or ""
+        references = parse_references(" ".join(headers.get_all("references")))
+        parent = parse_message_id(headers.get("in-reply-to"))
+        with self._lock:
+            box = self._mailbox(address)
+            ms = internal_date_ms or int(time.time() * 1000)
+            new_id = message_id or self._new_message_id(ms)
+            thread = thread_id or self._thread_for(box, parent, references) or new_id
+            stored = StoredMessage(
+                id=new_id,
+                thread_id=thread,
+                raw=raw,
+                label_ids=list(label_ids),
+                history_id=0,
+                internal_date_ms=ms,
+                rfc_message_id=rfc_id,
+                references=references,
+            )
+            stored.history_id = self._record(box, "messagesAdded", stored, history_id=history_id)
+            box.messages[new_id] = stored
+            return stored
+
+    def add_labels(self, address: str, message_id: str, labels: Sequence[str]) -> int:
+        with self._lock:
+            box = self._mailbox(address)
+            stored = box.messages[message_id]
+            stored.label_ids += [label for label in labels if label not in stored.label_ids]
+            history = self._record(box, "labelsAdded", stored, changed=tuple(labels))
+            stored.history_id = history
+            return history
+
+    def seed_sandbox(self, *, refresh_token: str = SANDBOX_REFRESH_TOKEN) -> None:
+        """Put Jordan Lee's "Quarterly report draft" thread in alex@example.com."""
+        with self._lock:
+            address = sandbox_data.SANDBOX_ADDRESS
+            self.add_account(address, refresh_token)
+            box = self._mailbox(address)
+            box.history_id = box.floor = sandbox_data.WATCH_HISTORY_ID
+            for seed in sandbox_data.SEED_MESSAGES:
+                self.add_message(
+                    address,
+                    seed.raw,
+                    label_ids=seed.added_labels,
+                    thread_id=seed.thread_id,
+                    message_id=seed.id,
+                    history_id=seed.history_id,
+                    internal_date_ms=seed.internal_date_ms,
+                )
+            box.history_id = sandbox_data.STARRED_HISTORY_ID - 1
+            self.add_labels(address, sandbox_data.STARRED_MESSAGE_ID, ["STARRED"])
+            box.history_id = sandbox_data.CURRENT_HISTORY_ID
+
+    # Push
+
+    def configure_push(
+        self,
+        endpoint_url: str,
+        audience: str,
+        service_account: str,
+        *,
+        subscription: str = "projects/inbox-hub-sandbox/subscriptions/gmail-push",
+    ) -> None:
+        with self._lock:
+            self._push = _PushConfig(endpoint_url, audience, service_account, subscription)
+
+    def jwks(self) -> dict[str, Any]:
+        jwk: dict[str, Any] = jwt.algorithms.RSAAlgorithm.to_jwk(
+            self._key.public_key(), as_dict=True
+        )
+        return {"keys": [jwk | {"kid": self.kid, "alg": "RS256", "use": "sig"}]}
+
+    def mint_oidc_token(
+        self,
+        *,
+        audience: str,
+        service_account: str,
+        issued_at: int | None = None,
+        lifetime: int = 3600,
+        claims: Mapping[str, Any] | None = None,
+    ) -> str:
+        """An OIDC token as Pub/Sub mints it; `claims` overrides any claim (for tampering)."""
+        iat = int(time.time()) if issued_at is None else issued_at
+        subject = "108234567890123456789"
+        payload: dict[str, Any] = {
+            "aud": audience,
+            "azp": subject,
+            "email": service_account,
+            "email_verified": True,
+            "exp": iat + lifetime,
+            "iat": iat,
+            "iss": ISSUER,
+            "sub": subject,
+        }
+        payload |= dict(claims or {})
+        return jwt.encode(payload, self._key, algorithm="RS256", headers={"kid": self.kid})
+
+    def mint_push(
+        self,
+        address: str,
+        *,
+        audience: str,
+        service_account: str,
+        history_id: int | None = None,
+        message_id: str | None = None,
+        subscription: str = "projects/inbox-hub-sandbox/subscriptions/gmail-push",
+        claims: Mapping[str, Any] | None = None,
+    ) -> tuple[dict[str, str], bytes]:
+        """Headers and body of a Pub/Sub push for the mailbox (not sent anywhere)."""
+        with self._lock:
+            current = self._mailbox(address).history_id if history_id is None else history_id
+            pubsub_id = message_id or str(self._rng.randrange(10**16, 10**17))
+        data = json.dumps({"emailAddress": address, "historyId": current}, separators=(",", ":"))
+        published = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        message = {
+            "data": base64.b64encode(data.encode()).decode(),
+            "messageId": pubsub_id,
+            "message_id": pubsub_id,
+            "publishTime": published,
+            "publish_time": published,
+        }
+        body = json.dumps({"message": message, "subscription": subscription}).encode()
+        token = self.mint_oidc_token(
+            audience=audience, service_account=service_account, claims=claims
+        )
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {token}",
+            "User-Agent": PUSH_USER_AGENT,
+            "From": "noreply@google.com",
+        }
+        return headers, body
+
+    def deliver(
+        self,
+        to: str,
+        sender: str,
+        subject: str,
+        text: str,
+        *,
+        in_reply_to: str | None = None,
+        thread_id: str | None = None,
+        label_ids: Sequence[str] = ("UNREAD", "INBOX"),
+    ) -> dict[str, Any]:
+        """Add a message to `to`'s mailbox and, when push is configured, push it."""
+        with self._lock:
+            parent = self._find_rfc(to, in_reply_to) if in_reply_to else None
+            raw = _compose(to, sender, subject, text, in_reply_to, parent)
+            stored = self.add_message(to, raw, label_ids=label_ids, thread_id=thread_id)
+            push = self._push
+        push_status: int | None = None
+        if push is not None:
+            # Outside the lock: the receiver may call back into this fake while handling it.
+            headers, body = self.mint_push(
+                to,
+                audience=push.audience,
+                service_account=push.service_account,
+                history_id=stored.history_id,
+                subscription=push.subscription,
+            )
+            try:
+                with httpx.Client(timeout=10) as client:
+                    response = client.post(push.endpoint_url, content=body, headers=headers)
+                push_status = response.status_code
+            except httpx.HTTPError:
+                push_status = None
+            with self._lock:
+                self.pushes.append({"history_id": stored.history_id, "status": push_status})
+        return {
+            "message_id": stored.id,
+            "thread_id": stored.thread_id,
+            "history_id": str(stored.history_id),
+            "push_status": push_status,
+        }
+
+    # ASGI
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/oauth2/v3/certs", self._certs, methods=["GET"]),
+            Route("/token", self._token, methods=["POST"]),
+            Route(f"{_GMAIL}/watch", self._gmail("watch", self._watch), methods=["POST"]),
+            Route(f"{_GMAIL}/stop", self._gmail("stop", self._stop), methods=["POST"]),
+            Route(f"{_GMAIL}/profile", self._gmail("profile", self._profile), methods=["GET"]),
+            Route(f"{_GMAIL}/history", self._gmail("history", self._history), methods=["GET"]),
+            Route(
+                f"{_GMAIL}/messages",
+                self._gmail("messages.list", self._messages_list),
+                methods=["GET"],
+            ),
+            Route(
+                f"{_GMAIL}/messages/{{message_id}}",
+                self._gmail("messages.get", self._messages_get),
+                methods=["GET"],
+            ),
+            Route(
+                f"{_GMAIL}/messages/{{message_id}}/attachments/{{attachment_id}}",
+                self._gmail("attachments.get", self._attachment_get),
+                methods=["GET"],
+            ),
+            Route(
+                f"{_GMAIL}/threads/{{thread_id}}",
+                self._gmail("threads.get", self._threads_get),
+                methods=["GET"],
+            ),
+            Route("/_fake/gmail/deliver", self._deliver, methods=["POST"]),
+        ]
+
+    def asgi_app(self) -> Starlette:
+        return Starlette(routes=self.routes())
+
+    # Internals (callers hold the lock)
+
+    def _mailbox(self, address: str) -> Mailbox:
+        key = address.strip().lower()
+        box = self._mailboxes.get(key)
+        if box is None:
+            start = self._rng.randrange(1000, 100_000)
+            box = Mailbox(address=key, history_id=start, floor=start)
+            self._mailboxes[key] = box
+        return box
+
+    def _new_message_id(self, ms: int) -> str:
+        self._id_counter += 1
+        return f"{(ms << 20) | (self._id_counter & 0xFFFFF):016x}"
+
+    def _thread_for(
+        self, box: Mailbox, parent: str | None, references: Sequence[str]
+    ) -> str | None:
+        wanted = {ref for ref in (parent, *references) if ref}
+        for stored in box.messages.values():
+            if stored.rfc_message_id in wanted:
+                return stored.thread_id
+        return None
+
+    def _find_rfc(self, address: str, rfc_id: str) -> StoredMessage | None:
+        wanted = parse_message_id(rfc_id)
+        box = self._mailbox(address)
+        return next((m for m in box.messages.values() if m.rfc_message_id == wanted), None)
+
+    def _record(
+        self,
+        box: Mailbox,
+        kind: str,
+        stored: StoredMessage,
+        *,
+        history_id: int | None = None,
+        changed: tuple[str, ...] = (),
+    ) -> int:
+        # Real history ids increase with gaps; clients must not assume +1.
+        box.history_id = history_id or box.history_id + self._rng.randint(3, 12)
+        box.history.append(
+            HistoryEntry(
+                box.history_id,
+                kind,
+                stored.id,
+                stored.thread_id,
+                tuple(stored.label_ids),
+                changed,
+            )
+        )
+        while len(box.history) > self.history_retention:
+            box.floor = box.history.pop(0).id
+        return box.history_id
+
+    def _fault(self, request: Request) -> Response | None:
+        with self._lock:
+            for fault in self._faults:
+                if request.url.path.startswith(fault.path_prefix) and fault.remaining > 0:
+                    fault.remaining -= 1
+                    self._faults = [f for f in self._faults if f.remaining > 0]
+                    return google_error(fault.status, retry_after=fault.retry_after)
+        return None
+
+    def _gmail(self, endpoint: str, handler: _GmailHandler) -> _Endpoint:
+        """Wrap a Gmail handler: count, apply faults, authorize the bearer for the userId."""
+
+        async def guarded(request: Request) -> Response:
+            with self._lock:
+                self.calls[endpoint] += 1
+            fault = self._fault(request)
+            if fault is not None:
+                return fault
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            with self._lock:
+                owner = (
+                    self._access_tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+                )
+                if owner is None or owner[1] < time.time():
+                    return google_error(401)
+                user_id = str(request.path_params.get("user_id", "me")).lower()
+                if user_id not in ("me", owner[0]):
+                    return google_error(403, message=f"Delegation denied for {owner[0]}")
+                box = self._mailbox(owner[0])
+            return await handler(request, box)
+
+        return guarded
+
+    # Handlers
+
+    async def _certs(self, request: Request) -> Response:
+        with self._lock:
+            self.calls["certs"] += 1
+        fault = self._fault(request)
+        if fault is not None:
+            return fault
+        return JSONResponse(self.jwks(), headers={"Cache-Control": "public, max-age=19800"})
+
+    async def _token(self, request: Request) -> Response:
+        with self._lock:
+            self.calls["token"] += 1
+        fault = self._fault(request)
+        if fault is not None:
+            return fault
+        form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
+        if form.get("grant_type") != "refresh_token":
+            return _oauth_error("unsupported_grant_type", "Invalid grant_type: ")
+        if (self._client_id and form.get("client_id") != self._client_id) or (
+            self._client_secret and form.get("client_secret") != self._client_secret
+        ):
+            return _oauth_error("invalid_client", "Unauthorized", status=401)
+        with self._lock:
+            address = self._refresh_tokens.get(form.get("refresh_token", ""))
+        if address is None:
+            return _oauth_error("invalid_grant", "Token has been expired or revoked.")
+        body = {
+            "access_token": self.issue_access_token(address),
+            "expires_in": ACCESS_TOKEN_SECONDS,
+            "scope": _SCOPE,
+            "token_type": "Bearer",
+        }
+        return JSONResponse(body, headers={"Cache-Control": "no-cache, no-store, max-age=0"})
+
+    async def _watch(self, request: Request, box: Mailbox) -> Response:
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            return google_error(400, message="Invalid JSON payload received.")
+        topic = body.get("topicName") if isinstance(body, dict) else None
+        if not isinstance(topic, str) or not topic.startswith("projects/"):
+            return google_error(400, message="Invalid topicName does not match projects/*/topics/*")
+        with self._lock:
+            expiration = int(time.time() * 1000) + WATCH_DAYS * 86_400_000
+            box.watch_expiration_ms = expiration
+            return JSONResponse({"historyId": str(box.history_id), "expiration": str(expiration)})
+
+    async def _stop(self, request: Request, box: Mailbox) -> Response:
+        with self._lock:
+            box.watch_expiration_ms = None
+        return Response(status_code=204)
+
+    async def _profile(self, request: Request, box: Mailbox) -> Response:
+        with self._lock:
+            threads = {m.thread_id for m in box.messages.values()}
+            return JSONResponse(
+                {
+                    "emailAddress": box.address,
+                    "messagesTotal": len(box.messages),
+                    "threadsTotal": len(threads),
+                    "historyId": str(box.history_id),
+                }
+            )
+
+    async def _history(self, request: Request, box: Mailbox) -> Response:
+        query = request.query_params
+        try:
+            start = int(query.get("startHistoryId", ""))
+            size = min(max(int(query.get("maxResults", "100")), 1), 500)
+            offset = _decode_page_token(query.get("pageToken"))
+        except ValueError:
+            return google_error(400, message="Invalid startHistoryId or page parameters.")
+        wanted = {_HISTORY_TYPES.get(t, t) for t in query.getlist("historyTypes")}
+        with self._lock:
+            if start < box.floor:
+                return google_error(404)
+            entries = [e for e in box.history if e.id > start and (not wanted or e.kind in wanted)]
+            page = entries[offset : offset + size]
+            body: dict[str, Any] = {}
+            if page:
+                body["history"] = [_history_record(entry) for entry in page]
+            if offset + size < len(entries):
+                body["nextPageToken"] = _encode_page_token(offset + size)
+            body["historyId"] = str(box.history_id)
+        return JSONResponse(body)
+
+    async def _messages_list(self, request: Request, box: Mailbox) -> Response:
+        query = request.query_params
+        try:
+            size = min(max(int(query.get("maxResults", "100")), 1), 500)
+            offset = _decode_page_token(query.get("pageToken"))
+        except ValueError:
+            return google_error(400, message="Invalid maxResults or pageToken.")
+        labels = set(query.getlist("labelIds"))
+        with self._lock:
+            newest_first = sorted(
+                box.messages.values(), key=lambda m: (m.internal_date_ms, m.id), reverse=True
+            )
+            matching = [m for m in newest_first if labels.issubset(m.label_ids)]
+        page = matching[offset : offset + size]
+        body: dict[str, Any] = {}
+        if page:
+            body["messages"] = [{"id": m.id, "threadId": m.thread_id} for m in page]
+        if offset + size < len(matching):
+            body["nextPageToken"] = _encode_page_token(offset + size)
+        body["resultSizeEstimate"] = len(page)
+        return JSONResponse(body)
+
+    async def _messages_get(self, request: Request, box: Mailbox) -> Response:
+        fmt = request.query_params.get("format", "full")
+        if fmt not in FORMATS:
+            return google_error(400, message=f"Invalid value at 'format' ({fmt[:20]})")
+        with self._lock:
+            stored = box.messages.get(request.path_params["message_id"])
+        if stored is None:
+            return google_error(404)
+        metadata_headers = request.query_params.getlist("metadataHeaders")
+        return JSONResponse(render_message(stored, fmt, metadata_headers))
+
+    async def _attachment_get(self, request: Request, box: Mailbox) -> Response:
+        with self._lock:
+            stored = box.messages.get(request.path_params["message_id"])
+        data = attachment_data(stored, request.path_params["attachment_id"]) if stored else None
+        if data is None:
+            return google_error(404)
+        return JSONResponse({"size": len(data), "data": b64url(data)})
+
+    async def _threads_get(self, request: Request, box: Mailbox) -> Response:
+        fmt = request.query_params.get("format", "full")
+        if fmt not in FORMATS - {"raw"}:
+            return google_error(400, message=f"Invalid value at 'format' ({fmt[:20]})")
+        thread_id = request.path_params["thread_id"]
+        with self._lock:
+            members = [m for m in box.messages.values() if m.thread_id == thread_id]
+        if not members:
+            return google_error(404)
+        return JSONResponse(
+            {
+                "id": thread_id,
+                "historyId": str(max(m.history_id for m in members)),
+                "messages": [render_message(m, fmt) for m in members],
+            }
+        )
+
+    async def _deliver(self, request: Request) -> Response:
+        with self._lock:
+            self.calls["deliver"] += 1
+        try:
+            body = json.loads(await request.body())
+            to, sender = str(body["to"]), str(body["from"])
+            subject, text = str(body.get("subject", "")), str(body.get("text", ""))
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"error": "expected JSON {to, from, subject, text}"}, 400)
+        # deliver() POSTs the push synchronously; a worker thread keeps the loop free
+        # for the requests the push receiver makes back to this fake.
+        result = await run_in_threadpool(
+            self.deliver,
+            to,
+            sender,
+            subject,
+            text,
+            in_reply_to=body.get("in_reply_to"),
+            thread_id=body.get("thread_id"),
+        )
+        return JSONResponse(result)
+
+
+_HISTORY_TYPES = {"messageAdded": "messagesAdded", "labelAdded": "labelsAdded"}
+
+
+def _history_record(entry: HistoryEntry) -> dict[str, Any]:
+    ref = {"id": entry.message_id, "threadId": entry.thread_id}
+    message = ref | {"labelIds": list(entry.label_ids)}
+    record: dict[str, Any] = {"id": str(entry.id), "messages": [ref]}
+    if entry.kind == "labelsAdded":
+        record["labelsAdded"] = [{"message": message, "labelIds": list(entry.changed_labels)}]
+    else:
+        record["messagesAdded"] = [{"message": message}]
+    return record
+
+
+def _encode_page_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def _decode_page_token(token: str | None) -> int:
+    if not token:
+        return 0
+    decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    if not decoded.startswith("o:"):
+        raise ValueError("bad page token")
+    return int(decoded[2:])
+
+
+def _oauth_error(error: str, description: str, *, status: int = 400) -> JSONResponse:
+    return JSONResponse(
+        {"error": error, "error_description": description},
+        status_code=status,
+        headers={"Cache-Control": "no-cache, no-store, max-age=0, must-revalidate"},
+    )
+
+
+def _raw_header_pairs(raw: bytes) -> list[tuple[str, str]]:
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0].decode("utf-8", "replace")
+    pairs: list[tuple[str, str]] = []
+    for line in head.replace("\r\n", "\n").split("\n"):
+        if line[:1] in (" ", "\t") and pairs:
+            pairs[-1] = (pairs[-1][0], pairs[-1][1] + line)
+        elif ":" in line:
+            name, _, value = line.partition(":")
+            pairs.append((name, value.strip()))
+    return pairs
+
+
+def _compose(
+    to: str,
+    sender: str,
+    subject: str,
+    text: str,
+    in_reply_to: str | None,
+    parent: StoredMessage | None,
+) -> bytes:
+    message = EmailMessage(policy=policy.SMTP)
+    domain = sender.rsplit("@", 1)[-1].strip(" >") or "mail.example.net"
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=domain)
+    parent_id = parse_message_id(in_reply_to)
+    if parent_id:
+        ancestors = (*(parent.references if parent else ()), parent_id)
+        message["In-Reply-To"] = f"<{parent_id}>"
+        message["References"] = " ".join(f"<{ref}>" for ref in dict.fromkeys(ancestors))
+    message.set_content(text)
+    return message.as_bytes()
+
+
+__all__ = ["SANDBOX_REFRESH_TOKEN", "GmailFake", "Mailbox", "google_error"]

@@ -1,0 +1,54 @@
+"""Build a ParsedMessage from decoded headers and a part tree, whatever the source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from connectors.mail.body import Part, extract_body
+from connectors.mail.headers import (
+    HeaderMap,
+    decode_words,
+    parse_addresses,
+    parse_date,
+    parse_message_id,
+    parse_references,
+)
+from connectors.mail.quotes import split_reply
+from connectors.mail.signals import auto_signals
+from connectors.mail.types import ParsedMessage
+
+
+def assemble_message(
+    *,
+    provider_id: str,
+    provider_thread_id: str | None,
+    headers: HeaderMap,
+    root: Part | None,
+    labels: Sequence[str] = (),
+    fallback_date: datetime | None = None,
+    defects: Sequence[str] = (),
+) -> ParsedMessage:
+    senders = parse_addresses(headers.get_all("from")) or parse_addresses(headers.get_all("sender"))
+    sender = senders[0] if senders else None
+    body = extract_body(root)
+    visible, quoted = split_reply(body.text)
+    return ParsedMessage(
+        provider_id=provider_id,
+        provider_thread_id=provider_thread_id,
+        message_id=parse_message_id(headers.get("message-id")),
+        in_reply_to=parse_message_id(headers.get("in-reply-to")),
+        references=parse_references(" ".join(headers.get_all("references"))),
+        subject=" ".join(decode_words(headers.get("subject") or "").split()),
+        sender=sender,
+        to=parse_addresses(headers.get_all("to")),
+        cc=parse_addresses(headers.get_all("cc")),
+        date=parse_date(headers.get("date")) or fallback_date,
+        text=body.text,
+        visible_text=visible,
+        quoted_text=quoted,
+        labels=tuple(labels),
+        auto_signals=auto_signals(headers, sender, body.content_types),
+        attachments=tuple(body.attachments),
+        defects=tuple(dict.fromkeys(defects)),
+    )

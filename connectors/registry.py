@@ -1,0 +1,62 @@
+"""Connectors sorted by capability, with typed lookups. Built by hub.wiring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from connectors.base import ChatSink, MessageSource, TokenRefresher, WebhookSource
+from connectors.types import Provider
+
+
+T = TypeVar("T")
+
+
+class UnsupportedProvider(LookupError):
+    """No connector offers this capability for the provider."""
+
+
+@dataclass(frozen=True)
+class Registry:
+    webhook_sources: Mapping[Provider, WebhookSource]
+    message_sources: Mapping[Provider, MessageSource]
+    token_refreshers: Mapping[Provider, TokenRefresher]
+    chat_sinks: Mapping[Provider, ChatSink]
+
+    def webhook_source(self, provider: Provider) -> WebhookSource:
+        return _lookup(self.webhook_sources, provider, "webhooks")
+
+    def message_source(self, provider: Provider) -> MessageSource:
+        return _lookup(self.message_sources, provider, "messages")
+
+    def token_refresher(self, provider: Provider) -> TokenRefresher:
+        return _lookup(self.token_refreshers, provider, "token refresh")
+
+    def chat_sink(self, provider: Provider) -> ChatSink:
+        return _lookup(self.chat_sinks, provider, "chat messages")
+
+
+def _lookup(table: Mapping[Provider, T], provider: Provider, capability: str) -> T:
+    try:
+        return table[provider]
+    except KeyError:
+        raise UnsupportedProvider(f"{provider} does not support {capability}") from None
+
+
+def registry_from(connectors: Iterable[object]) -> Registry:
+    """Sort each connector into the capability tables it implements."""
+    webhook: dict[Provider, WebhookSource] = {}
+    messages: dict[Provider, MessageSource] = {}
+    refreshers: dict[Provider, TokenRefresher] = {}
+    chat: dict[Provider, ChatSink] = {}
+    for connector in connectors:
+        if isinstance(connector, WebhookSource):
+            webhook[connector.provider] = connector
+        if isinstance(connector, MessageSource):
+            messages[connector.provider] = connector
+        if isinstance(connector, TokenRefresher):
+            refreshers[connector.provider] = connector
+        if isinstance(connector, ChatSink):
+            chat[connector.provider] = connector
+    return Registry(webhook, messages, refreshers, chat)

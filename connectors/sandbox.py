@@ -1,0 +1,50 @@
+"""Every provider fake in one local server: what sandbox mode and the e2e tests talk to.
+
+Paths do not collide (Gmail under /gmail/v1, Google OAuth at /token, Google certs at
+/oauth2/v3/certs, Slack under /api), so one base URL serves every provider.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+
+from connectors.fakeserver import RunningServer, serve_in_thread
+from connectors.gmail.fake import GmailFake
+from connectors.slack.fake import SlackFake
+
+MAILBOX = "alex@example.com"
+GMAIL_REFRESH_TOKEN = "1//sandbox-refresh-token"  # noqa: S105 - a fake's credential
+SLACK_TEAM_ID = "T0SANDBOX"
+SLACK_BOT_TOKEN = "xoxb-sandbox-bot-token"  # noqa: S105 - a fake's credential
+SLACK_CHANNEL = "C0INBOX"
+
+
+@dataclass
+class Sandbox:
+    gmail: GmailFake
+    slack: SlackFake
+    server: RunningServer
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def build_fakes() -> tuple[GmailFake, SlackFake]:
+    """Fakes seeded with the sandbox's demo mailbox and Slack workspace."""
+    gmail = GmailFake()
+    gmail.seed_sandbox(refresh_token=GMAIL_REFRESH_TOKEN)
+    slack = SlackFake()
+    slack.add_workspace(SLACK_TEAM_ID, SLACK_BOT_TOKEN, [SLACK_CHANNEL])
+    return gmail, slack
+
+
+def start_sandbox(*, port: int = 0, host: str = "127.0.0.1") -> Sandbox:
+    gmail, slack = build_fakes()
+    app = Starlette(routes=[*gmail.routes(), *slack.routes()])
+    return Sandbox(gmail=gmail, slack=slack, server=serve_in_thread(app, host=host, port=port))

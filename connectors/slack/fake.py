@@ -1,0 +1,602 @@
+"""A local stand-in for the Slack Web API, speaking its wire format (fixtures/slack).
+
+Serves POST and GET /api/<method> with form-encoded, query-string or JSON parameters,
+authenticates by bearer token (or a `token` parameter), checks what it receives
+(channels, text/blocks, Block Kit limits) and answers like Slack: HTTP 200 with
+`{"ok": false, "error": ...}` for API errors, HTTP 429 + Retry-After for rate limits.
+Every call is counted and every posted or updated message recorded, both readable in
+process (fake.messages, fake.calls) and over HTTP under /_fake/slack/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import itertools
+import json
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+MAX_BLOCKS = 50
+MAX_MODAL_BLOCKS = 100
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_CONTEXT_ELEMENTS = 10
+MAX_TEXT = 40_000
+
+Params = dict[str, Any]
+Result = dict[str, Any]
+
+
+@dataclass
+class FakeWorkspace:
+    team_id: str
+    bot_token: str
+    channels: set[str]
+    team_name: str = "Acme Test Workspace"
+    domain: str = "acme-test"
+    bot_user_id: str = "U0BOT0001"
+    bot_id: str = "B0BOT0001"
+    app_id: str = "A0123ABCD"
+    revoked: bool = False
+
+
+@dataclass
+class _Fault:
+    status: int
+    retry_after: int | None
+    error: str
+    delay: float = 0.0
+
+
+@dataclass
+class _Call:
+    method: str
+    params: Params
+    workspace: FakeWorkspace
+
+
+class ApiError(Exception):
+    """Raised by handlers: becomes HTTP 200 {"ok": false, "error": code}."""
+
+    def __init__(self, code: str, **extra: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.extra = extra
+
+
+@dataclass
+class SlackFake:
+    """In-memory Slack. Thread-safe: the server thread writes, tests read."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    ephemerals: list[dict[str, Any]] = field(default_factory=list)
+    views: list[dict[str, Any]] = field(default_factory=list)
+    calls: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._workspaces: dict[str, FakeWorkspace] = {}
+        self._faults: dict[str, deque[_Fault]] = {}
+        self._expired_triggers: set[str] = set()
+        self._seq = itertools.count(1)
+        self._handlers: dict[str, Callable[[_Call], Result]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._post_message,
+            "chat.update": self._update,
+            "chat.postEphemeral": self._post_ephemeral,
+            "conversations.replies": self._replies,
+            "views.open": self._views_open,
+            "views.publish": self._views_publish,
+        }
+
+    # ---- test controls -------------------------------------------------------------
+
+    def add_workspace(
+        self, team_id: str, bot_token: str, channels: list[str], **details: Any
+    ) -> FakeWorkspace:
+        workspace = FakeWorkspace(team_id=team_id, bot_token=bot_token, channels=set(channels))
+        for key, value in details.items():
+            setattr(workspace, key, value)
+        with self._lock:
+            self._workspaces[bot_token] = workspace
+        return workspace
+
+    def revoke_token(self, bot_token: str) -> None:
+        """Later calls with this token get token_revoked (an uninstalled app)."""
+        with self._lock:
+            self._workspaces[bot_token].revoked = True
+
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int | None = 1,
+        count: int = 1,
+        *,
+        error: str | None = None,
+        delay: float = 0.0,
+    ) -> None:
+        """Make the next count calls of method fail.
+
+        429 answers like Slack's rate limiter (Retry-After + ratelimited); 5xx answers
+        with that status; status 200 with error= gives an ok:false API error.
+        """
+        code = error or ("ratelimited" if status == 429 else "internal_error")
+        fault = _Fault(status=status, retry_after=retry_after, error=code, delay=delay)
+        with self._lock:
+            self._faults.setdefault(method, deque()).extend(fault for _ in range(count))
+
+    def expire_trigger(self, trigger_id: str) -> None:
+        with self._lock:
+            self._expired_triggers.add(trigger_id)
+
+    def seed_message(
+        self,
+        team_id: str,
+        channel: str,
+        text: str,
+        *,
+        user: str = "U0USER001",
+        thread_ts: str | None = None,
+    ) -> str:
+        """Record a message as if a human had posted it (for conversations.replies)."""
+        ts = self._next_ts()
+        record = self._record(team_id, channel, ts, text, [], thread_ts=thread_ts, user=user)
+        with self._lock:
+            self.messages.append(record)
+        return ts
+
+    def reset(self) -> None:
+        with self._lock:
+            self.messages.clear()
+            self.ephemerals.clear()
+            self.views.clear()
+            self.calls.clear()
+            self._faults.clear()
+
+    def messages_in(self, channel: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(m) for m in self.messages if m["channel"] == channel]
+
+    # ---- ASGI ----------------------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/api/{method}", self._endpoint, methods=["GET", "POST"]),
+            Route("/_fake/slack/messages", self._control_messages, methods=["GET"]),
+            Route("/_fake/slack/calls", self._control_calls, methods=["GET"]),
+            Route("/_fake/slack/workspaces", self._control_add_workspace, methods=["POST"]),
+            Route("/_fake/slack/fail", self._control_fail, methods=["POST"]),
+            Route("/_fake/slack/reset", self._control_reset, methods=["POST"]),
+        ]
+
+    def asgi_app(self) -> Starlette:
+        return Starlette(routes=self.routes())
+
+    async def _endpoint(self, request: Request) -> Response:
+        method = request.path_params["method"]
+        with self._lock:
+            self.calls[method] += 1
+            queue = self._faults.get(method)
+            fault = queue.popleft() if queue else None
+        if fault is not None:
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            return _fault_response(fault)
+
+        handler = self._handlers.get(method)
+        if handler is None:
+            return JSONResponse({"ok": False, "error": "unknown_method"}, status_code=404)
+        try:
+            params = await _read_params(request)
+            workspace = self._authenticate(request, params)
+            result = handler(_Call(method=method, params=params, workspace=workspace))
+        except ApiError as exc:
+            return JSONResponse({"ok": False, "error": exc.code, **exc.extra})
+        return JSONResponse({"ok": True, **result})
+
+    async def _control_messages(self, request: Request) -> Response:
+        with self._lock:
+            return JSONResponse({"messages": [dict(m) for m in self.messages]})
+
+    async def _control_calls(self, request: Request) -> Response:
+        with self._lock:
+            return JSONResponse({"calls": dict(self.calls)})
+
+    async def _control_add_workspace(self, request: Request) -> Response:
+        body = await request.json()
+        self.add_workspace(str(body["team_id"]), str(body["bot_token"]), list(body["channels"]))
+        return JSONResponse({"ok": True})
+
+    async def _control_fail(self, request: Request) -> Response:
+        body = await request.json()
+        self.fail_next(
+            str(body["method"]),
+            status=int(body.get("status", 429)),
+            retry_after=body.get("retry_after", 1),
+            count=int(body.get("count", 1)),
+            error=body.get("error"),
+            delay=float(body.get("delay", 0.0)),
+        )
+        return JSONResponse({"ok": True})
+
+    async def _control_reset(self, request: Request) -> Response:
+        self.reset()
+        return JSONResponse({"ok": True})
+
+    # ---- auth and helpers ----------------------------------------------------------
+
+    def _authenticate(self, request: Request, params: Params) -> FakeWorkspace:
+        header = request.headers.get("authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        token = token or str(params.get("token") or "")
+        if not token:
+            raise ApiError("not_authed")
+        with self._lock:
+            workspace = self._workspaces.get(token)
+        if workspace is None:
+            raise ApiError("invalid_auth")
+        if workspace.revoked:
+            raise ApiError("token_revoked")
+        return workspace
+
+    def _next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._seq):06d}"
+
+    @staticmethod
+    def _record(
+        team: str,
+        channel: str,
+        ts: str,
+        text: str,
+        blocks: list[Any],
+        *,
+        thread_ts: str | None = None,
+        user: str | None = None,
+        bot_id: str | None = None,
+    ) -> dict[str, Any]:
+        return {
+            "channel": channel,
+            "ts": ts,
+            "text": text,
+            "blocks": blocks,
+            "team": team,
+            "thread_ts": thread_ts,
+            "user": user,
+            "bot_id": bot_id,
+        }
+
+    @staticmethod
+    def _channel(call: _Call) -> str:
+        channel = str(call.params.get("channel") or "")
+        if channel not in call.workspace.channels:
+            raise ApiError("channel_not_found")
+        return channel
+
+    @staticmethod
+    def _content(call: _Call, *, max_blocks: int = MAX_BLOCKS) -> tuple[str, list[Any]]:
+        text = str(call.params.get("text") or "")
+        blocks = _parse_json_param(call.params.get("blocks"), "invalid_blocks_format")
+        if blocks is None:
+            blocks = []
+        if not isinstance(blocks, list):
+            raise ApiError("invalid_blocks_format")
+        if not text and not blocks:
+            raise ApiError("no_text")
+        if len(text) > MAX_TEXT:
+            raise ApiError("msg_too_long")
+        _check_blocks(blocks, max_blocks)
+        return text, blocks
+
+    def _message_payload(self, record: Mapping[str, Any], ws: FakeWorkspace) -> Result:
+        message: Result = {
+            "user": ws.bot_user_id,
+            "type": "message",
+            "ts": record["ts"],
+            "bot_id": ws.bot_id,
+            "app_id": ws.app_id,
+            "text": record["text"],
+            "team": ws.team_id,
+            "bot_profile": {
+                "id": ws.bot_id,
+                "app_id": ws.app_id,
+                "name": "Tasks Bot",
+                "deleted": False,
+                "team_id": ws.team_id,
+            },
+        }
+        if record["blocks"]:
+            message["blocks"] = record["blocks"]
+        if record.get("thread_ts"):
+            message["thread_ts"] = record["thread_ts"]
+        return message
+
+    # ---- methods -------------------------------------------------------------------
+
+    def _auth_test(self, call: _Call) -> Result:
+        ws = call.workspace
+        return {
+            "url": f"https://{ws.domain}.slack.com/",
+            "team": ws.team_name,
+            "user": "tasks_bot",
+            "team_id": ws.team_id,
+            "user_id": ws.bot_user_id,
+            "bot_id": ws.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _post_message(self, call: _Call) -> Result:
+        channel = self._channel(call)
+        text, blocks = self._content(call)
+        thread_ts = call.params.get("thread_ts") or None
+        ts = self._next_ts()
+        ws = call.workspace
+        record = self._record(
+            ws.team_id,
+            channel,
+            ts,
+            text,
+            blocks,
+            thread_ts=None if thread_ts is None else str(thread_ts),
+            user=ws.bot_user_id,
+            bot_id=ws.bot_id,
+        )
+        with self._lock:
+            self.messages.append(record)
+        return {"channel": channel, "ts": ts, "message": self._message_payload(record, ws)}
+
+    def _update(self, call: _Call) -> Result:
+        channel = self._channel(call)
+        ts = str(call.params.get("ts") or "")
+        text, blocks = self._content(call)
+        ws = call.workspace
+        with self._lock:
+            record = next(
+                (
+                    m
+                    for m in self.messages
+                    if m["team"] == ws.team_id and m["channel"] == channel and m["ts"] == ts
+                ),
+                None,
+            )
+            if record is None:
+                raise ApiError("message_not_found")
+            if record["bot_id"] != ws.bot_id:
+                raise ApiError("cant_update_message")
+            record["text"] = text
+            record["blocks"] = blocks
+            record["edited"] = True
+            payload = self._message_payload(record, ws)
+        return {"channel": channel, "ts": ts, "text": text, "message": payload}
+
+    def _post_ephemeral(self, call: _Call) -> Result:
+        channel = self._channel(call)
+        user = str(call.params.get("user") or "")
+        if not user:
+            raise ApiError("user_not_in_channel")
+        text, blocks = self._content(call)
+        ts = self._next_ts()
+        record = self._record(call.workspace.team_id, channel, ts, text, blocks, user=user)
+        with self._lock:
+            self.ephemerals.append(record)
+        return {"message_ts": ts}
+
+    def _replies(self, call: _Call) -> Result:
+        channel = self._channel(call)
+        ts = str(call.params.get("ts") or "")
+        team = call.workspace.team_id
+        with self._lock:
+            thread = [
+                dict(m)
+                for m in self.messages
+                if m["team"] == team
+                and m["channel"] == channel
+                and (m["ts"] == ts or m["thread_ts"] == ts)
+            ]
+        if not any(m["ts"] == ts for m in thread):
+            raise ApiError("thread_not_found")
+        thread.sort(key=lambda m: (m["ts"] != ts, float(m["ts"])))
+        limit = max(1, min(int(call.params.get("limit") or 1000), 1000))
+        offset = _decode_cursor(str(call.params.get("cursor") or ""))
+        page = thread[offset : offset + limit]
+        has_more = offset + limit < len(thread)
+        messages = []
+        for m in page:
+            item: Result = {"type": "message", "text": m["text"], "ts": m["ts"]}
+            for key in ("user", "bot_id", "thread_ts"):
+                if m.get(key):
+                    item[key] = m[key]
+            if m["blocks"]:
+                item["blocks"] = m["blocks"]
+            messages.append(item)
+        result: Result = {"messages": messages, "has_more": has_more}
+        if has_more:
+            result["response_metadata"] = {"next_cursor": _encode_cursor(offset + limit)}
+        return result
+
+    def _check_view(self, call: _Call, expected_type: str) -> dict[str, Any]:
+        view = _parse_json_param(call.params.get("view"), "invalid_arguments")
+        if not isinstance(view, dict) or view.get("type") != expected_type:
+            raise ApiError("invalid_arguments")
+        blocks = view.get("blocks", [])
+        if not isinstance(blocks, list):
+            raise ApiError("invalid_blocks_format")
+        _check_blocks(blocks, MAX_MODAL_BLOCKS)
+        return view
+
+    def _view_payload(self, view: Mapping[str, Any], ws: FakeWorkspace) -> Result:
+        seq = next(self._seq)
+        return {
+            "id": f"V{seq:09d}",
+            "team_id": ws.team_id,
+            "type": view["type"],
+            "blocks": view.get("blocks", []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.fake{seq}",
+            "title": view.get("title"),
+            "clear_on_close": bool(view.get("clear_on_close", False)),
+            "notify_on_close": bool(view.get("notify_on_close", False)),
+            "close": view.get("close"),
+            "submit": view.get("submit"),
+            "previous_view_id": None,
+            "root_view_id": f"V{seq:09d}",
+            "app_id": ws.app_id,
+            "external_id": view.get("external_id", ""),
+            "app_installed_team_id": ws.team_id,
+            "bot_id": ws.bot_id,
+        }
+
+    def _views_open(self, call: _Call) -> Result:
+        trigger_id = str(call.params.get("trigger_id") or "")
+        if not trigger_id:
+            raise ApiError("invalid_arguments")
+        with self._lock:
+            expired = trigger_id in self._expired_triggers
+        if expired:
+            raise ApiError("expired_trigger_id")
+        view = self._check_view(call, "modal")
+        if not view.get("title"):
+            raise ApiError("invalid_arguments")
+        payload = self._view_payload(view, call.workspace)
+        with self._lock:
+            self.views.append({"method": "views.open", "trigger_id": trigger_id, "view": payload})
+        return {"view": payload}
+
+    def _views_publish(self, call: _Call) -> Result:
+        user_id = str(call.params.get("user_id") or "")
+        if not user_id:
+            raise ApiError("invalid_arguments")
+        view = self._check_view(call, "home")
+        payload = self._view_payload(view, call.workspace)
+        with self._lock:
+            self.views.append({"method": "views.publish", "user_id": user_id, "view": payload})
+        return {"view": payload}
+
+
+# ---- wire helpers ------------------------------------------------------------------
+
+
+def _fault_response(fault: _Fault) -> Response:
+    headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
+    return JSONResponse(
+        {"ok": False, "error": fault.error}, status_code=fault.status, headers=headers
+    )
+
+
+async def _read_params(request: Request) -> Params:
+    """Query string plus body, form-encoded or JSON, as Slack accepts them."""
+    params: Params = dict(request.query_params)
+    body = await request.body()
+    if not body:
+        return params
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json":
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise ApiError("invalid_json") from None
+        if not isinstance(data, dict):
+            raise ApiError("json_not_object")
+        params.update(data)
+    elif content_type in ("application/x-www-form-urlencoded", ""):
+        try:
+            params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        except UnicodeDecodeError:
+            raise ApiError("invalid_form_data") from None
+    else:
+        raise ApiError("invalid_form_data")
+    return params
+
+
+def _parse_json_param(value: Any, error: str) -> Any:
+    # Form bodies carry blocks and views as JSON strings; JSON bodies as objects.
+    if isinstance(value, str):
+        if not value:
+            return None
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise ApiError(error) from None
+    return value
+
+
+def _text_of(obj: Any) -> str | None:
+    if isinstance(obj, dict) and isinstance(obj.get("text"), str):
+        return str(obj["text"])
+    return None
+
+
+def _check_blocks(blocks: list[Any], max_blocks: int) -> None:
+    problems: list[str] = []
+    if len(blocks) > max_blocks:
+        problems.append(f"no more than {max_blocks} items allowed [json-pointer:/blocks]")
+    for index, block in enumerate(blocks):
+        pointer = f"/blocks/{index}"
+        if not isinstance(block, dict) or not isinstance(block.get("type"), str):
+            problems.append(f"must provide an object with a type [json-pointer:{pointer}]")
+            continue
+        kind = block["type"]
+        if kind == "section":
+            text = _text_of(block.get("text"))
+            if "text" in block and text is None:
+                problems.append(f"must provide an object [json-pointer:{pointer}/text]")
+            if text is not None and len(text) > MAX_SECTION_TEXT:
+                problems.append(
+                    f"must be less than {MAX_SECTION_TEXT + 1} characters "
+                    f"[json-pointer:{pointer}/text/text]"
+                )
+            if text is None and not block.get("fields"):
+                problems.append(f"must provide text or fields [json-pointer:{pointer}]")
+        elif kind == "header":
+            text_obj = block.get("text")
+            text = _text_of(text_obj)
+            if text is None or not isinstance(text_obj, dict):
+                problems.append(f"must provide an object [json-pointer:{pointer}/text]")
+            elif text_obj.get("type") != "plain_text":
+                problems.append(f"must be a plain_text object [json-pointer:{pointer}/text]")
+            elif len(text) > MAX_HEADER_TEXT:
+                problems.append(
+                    f"must be less than {MAX_HEADER_TEXT + 1} characters "
+                    f"[json-pointer:{pointer}/text/text]"
+                )
+        elif kind == "context":
+            elements = block.get("elements")
+            if not isinstance(elements, list) or not elements:
+                problems.append(f"must provide elements [json-pointer:{pointer}/elements]")
+            elif len(elements) > MAX_CONTEXT_ELEMENTS:
+                problems.append(
+                    f"no more than {MAX_CONTEXT_ELEMENTS} items allowed "
+                    f"[json-pointer:{pointer}/elements]"
+                )
+    if problems:
+        raise ApiError(
+            "invalid_blocks",
+            errors=problems,
+            response_metadata={"messages": [f"[ERROR] {p}" for p in problems]},
+        )
+
+
+def _encode_cursor(offset: int) -> str:
+    return base64.b64encode(f"offset:{offset}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> int:
+    if not cursor:
+        return 0
+    try:
+        return max(0, int(base64.b64decode(cursor).decode().removeprefix("offset:")))
+    except ValueError:
+        raise ApiError("invalid_cursor") from None

@@ -1,0 +1,91 @@
+"""Render a ThreadNotice as a compact Block Kit message (pure; no I/O)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from connectors.slack.mrkdwn import (
+    CONTEXT_TEXT_LIMIT,
+    FALLBACK_TEXT_LIMIT,
+    HEADER_TEXT_LIMIT,
+    SECTION_TEXT_LIMIT,
+    safe_mrkdwn,
+    safe_plain_text,
+    truncate_mrkdwn,
+)
+from connectors.types import SlackMessage, ThreadNotice
+
+# Per-field caps keep the context line readable; all sit well under the element limit.
+_SENDER_LIMIT = 200
+_LABEL_LIMIT = 60
+_FALLBACK_SUMMARY_LIMIT = 300
+# A URL longer than this or with characters that could end Slack's <url|label> syntax
+# is dropped rather than escaped: a half-working link is worse than none.
+_LINK_LIMIT = 2000
+_LINK_FORBIDDEN = frozenset("<>| \t\r\n\"'")
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    # verbatim: no auto-linking of bare URLs or #channel names in untrusted text.
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def _safe_link(link: str | None) -> str | None:
+    if not link or len(link) > _LINK_LIMIT or any(ch in _LINK_FORBIDDEN for ch in link):
+        return None
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in link):
+        return None
+    parts = urlsplit(link)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    # Inside <...> Slack wants & escaped as well.
+    return link.replace("&", "&amp;")
+
+
+def _or(value: str, default: str) -> str:
+    # Slack rejects empty (and whitespace-only) text objects.
+    return value if value.strip() else default
+
+
+def render_thread_notice(notice: ThreadNotice) -> SlackMessage:
+    """Header (subject), section (summary), context (sender, category, priority, reply)."""
+    subject = _or(safe_plain_text(notice.subject, HEADER_TEXT_LIMIT), "(no subject)")
+    summary = _or(safe_mrkdwn(notice.summary, SECTION_TEXT_LIMIT), "_No summary._")
+    sender = _or(safe_mrkdwn(notice.sender, _SENDER_LIMIT), "unknown sender")
+    category = _or(safe_mrkdwn(notice.category, _LABEL_LIMIT), "uncategorized")
+    priority = _or(safe_mrkdwn(notice.priority, _LABEL_LIMIT), "unknown")
+    reply = "needs reply" if notice.needs_reply else "no reply needed"
+
+    context_elements: list[dict[str, Any]] = [
+        _mrkdwn(f"*From:* {sender}"),
+        _mrkdwn(f"*Category:* {category} \u00b7 *Priority:* {priority} \u00b7 {reply}"),
+    ]
+    link = _safe_link(notice.link)
+    if link is not None:
+        # Our own label and a validated URL: the one place a link is allowed, so this
+        # element is not verbatim (verbatim would still honor it, but be explicit).
+        context_elements.append({"type": "mrkdwn", "text": f"<{link}|Open thread>"})
+
+    blocks: tuple[dict[str, Any], ...] = (
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": subject, "emoji": True},
+        },
+        {"type": "section", "text": _mrkdwn(summary)},
+        {
+            "type": "context",
+            "elements": [
+                {**el, "text": truncate_mrkdwn(el["text"], CONTEXT_TEXT_LIMIT)}
+                for el in context_elements
+            ],
+        },
+    )
+
+    # Fallback text feeds notifications and screen readers; it is mrkdwn, so escaped.
+    fallback = (
+        f"{_or(safe_mrkdwn(notice.subject, HEADER_TEXT_LIMIT), '(no subject)')}"
+        f" \u2014 from {sender}"
+        f" ({priority}, {reply}): {safe_mrkdwn(notice.summary, _FALLBACK_SUMMARY_LIMIT)}"
+    )
+    return SlackMessage(text=truncate_mrkdwn(fallback, FALLBACK_TEXT_LIMIT), blocks=blocks)

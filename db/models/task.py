@@ -1,0 +1,27 @@
+"""To-dos extracted from threads, and where they were created (ClickUp, Notion)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, Timestamps, UUIDPk
+from db.enums import TaskStatus
+from db.models.columns import str_enum
+
+
+class Task(UUIDPk, Timestamps, Base):
+    __tablename__ = "tasks"
+
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    thread_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("threads.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    due: Mapped[date | None]
+    assignee: Mapped[str | None] = mapped_column(String(320))
+    status: Mapped[TaskStatus] = mapped_column(str_enum(TaskStatus), default=TaskStatus.PROPOSED)
+    destination: Mapped[str | None] = mapped_column(String(32))
+    remote_id: Mapped[str | None] = mapped_column(String(200))
+    remote_url: Mapped[str | None] = mapped_column(String(1000))

@@ -1,0 +1,15 @@
+"""Celery entry points for the AI steps."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from hub.analysis import flows
+from hub.celery_app import job
+from hub.queue import JobName
+from hub.wiring import runtime
+
+
+@job(JobName.ANALYZE_THREAD)
+def analyze_thread(thread_id: str) -> None:
+    flows.analyze_thread(UUID(thread_id), rt=runtime())

@@ -1,0 +1,197 @@
+"""What an analysis sees (built from stored messages) and what it leaves behind."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ai.types import AIResult as StepResult
+from ai.types import MessageInput, Summary, ThreadInput, Triage
+from db.models import Account, AIResult, Message, Organization, Task, Thread
+from hub.db_ops import insert_ignoring_conflicts
+from hub.errors import NotFound
+from hub.outbox.service import SLACK_THREAD_NOTICE, add_to_outbox
+
+TRIAGE = "triage"
+SUMMARY = "summary"
+
+
+@dataclass(frozen=True)
+class AnalysisInput:
+    thread_id: uuid.UUID
+    org_id: uuid.UUID
+    content_hash: str
+    thread: ThreadInput
+    new_messages: ThreadInput  # what the incremental summary has not seen yet
+    previous_summary: str | None
+    message_ids: tuple[str, ...]
+
+
+def load_analysis_input(
+    session: Session, thread_id: uuid.UUID, *, prompt_versions: str
+) -> AnalysisInput:
+    thread = session.get(Thread, thread_id)
+    if thread is None:
+        raise NotFound(f"thread {thread_id} not found")
+    owner = session.get(Account, thread.account_id)
+    messages = list(
+        session.scalars(
+            select(Message)
+            .where(Message.thread_id == thread.id)
+            .order_by(Message.sent_at, Message.created_at)
+        )
+    )
+    covered, previous = _last_summary(session, thread.id)
+    new = [m for m in messages if str(m.id) not in covered]
+    return AnalysisInput(
+        thread_id=thread.id,
+        org_id=thread.org_id,
+        content_hash=content_hash(messages, prompt_versions),
+        thread=_thread_input(thread, messages, owner),
+        new_messages=_thread_input(thread, new, owner),
+        previous_summary=previous,
+        message_ids=tuple(str(m.id) for m in messages),
+    )
+
+
+def content_hash(messages: Sequence[Message], prompt_versions: str) -> str:
+    """Hash of exactly what the steps would read: unchanged means nothing to redo."""
+    digest = hashlib.sha256(prompt_versions.encode())
+    for message in messages:
+        digest.update(json.dumps([message.provider_message_id, message.visible_text]).encode())
+    return digest.hexdigest()
+
+
+def _thread_input(thread: Thread, messages: Sequence[Message], owner: Account | None) -> ThreadInput:
+    return ThreadInput(
+        subject=thread.subject,
+        owner=owner.external_id if owner else "",
+        messages=tuple(
+            MessageInput(
+                author=m.sender_email or m.sender_name,
+                sent_at=m.sent_at,
+                text=m.visible_text or m.text,
+                auto_signals=tuple(m.auto_signals or ()),
+            )
+            for m in messages
+        ),
+    )
+
+
+def _last_summary(session: Session, thread_id: uuid.UUID) -> tuple[set[str], str | None]:
+    row = session.scalars(
+        select(AIResult)
+        .where(AIResult.thread_id == thread_id, AIResult.step == SUMMARY)
+        .order_by(AIResult.created_at.desc())
+        .limit(1)
+    ).one_or_none()
+    if row is None:
+        return set(), None
+    return set(row.output.get("covered_message_ids", [])), row.output.get("text")
+
+
+def already_analyzed(session: Session, thread_id: uuid.UUID, content_hash: str) -> bool:
+    thread = session.get(Thread, thread_id)
+    return thread is not None and thread.analyzed_hash == content_hash
+
+
+def store_analysis(
+    session: Session,
+    data: AnalysisInput,
+    triage: StepResult[Triage],
+    summary: StepResult[Summary],
+) -> None:
+    """Record both results, project them onto the thread, queue the Slack notice."""
+    _record(session, data, TRIAGE, triage, triage.output.model_dump(mode="json"))
+    summary_output = {
+        **summary.output.model_dump(mode="json"),
+        "covered_message_ids": list(data.message_ids),
+    }
+    _record(session, data, SUMMARY, summary, summary_output)
+    thread = session.get(Thread, data.thread_id)
+    assert thread is not None  # loaded in the same flow; threads are never deleted
+    thread.category = triage.output.category.value
+    thread.priority = triage.output.priority.value
+    thread.needs_reply = triage.output.needs_reply
+    thread.summary = summary.output.text
+    thread.analyzed_hash = data.content_hash
+    _propose_tasks(session, thread, triage.output)
+    _queue_notice(session, thread, triage.output, summary.output)
+
+
+def _record(
+    session: Session, data: AnalysisInput, step: str, result: StepResult[object], output: dict[str, object]
+) -> None:
+    session.execute(
+        insert_ignoring_conflicts(
+            session,
+            AIResult,
+            {
+                "id": uuid.uuid4(),
+                "org_id": data.org_id,
+                "thread_id": data.thread_id,
+                "step": step,
+                "content_hash": data.content_hash,
+                "model": result.model,
+                "prompt_version": result.prompt_version,
+                "tokens_in": result.usage.tokens_in,
+                "tokens_out": result.usage.tokens_out,
+                "output": output,
+            },
+            conflict_on=["thread_id", "step", "content_hash"],
+        )
+    )
+
+
+def _propose_tasks(session: Session, thread: Thread, triage: Triage) -> None:
+    """Extracted tasks wait for the user's approval; nothing is created remotely here."""
+    known = set(session.scalars(select(Task.title).where(Task.thread_id == thread.id)))
+    for draft in triage.tasks:
+        if draft.title not in known:
+            session.add(
+                Task(
+                    id=uuid.uuid4(),
+                    org_id=thread.org_id,
+                    thread_id=thread.id,
+                    title=draft.title,
+                    due=draft.due,
+                    assignee=draft.assignee,
+                )
+            )
+
+
+def _queue_notice(session: Session, thread: Thread, triage: Triage, summary: Summary) -> None:
+    org = session.get(Organization, thread.org_id)
+    if org is None or not org.slack_channel_id:
+        return
+    latest = session.execute(
+        select(Message.sender_name, Message.sender_email)
+        .where(Message.thread_id == thread.id)
+        .order_by(Message.sent_at.desc())
+        .limit(1)
+    ).first()
+    sender = f"{latest.sender_name} <{latest.sender_email}>".strip() if latest else ""
+    add_to_outbox(
+        session,
+        org_id=thread.org_id,
+        kind=SLACK_THREAD_NOTICE,
+        idempotency_key=f"{SLACK_THREAD_NOTICE}:{thread.id}:{thread.analyzed_hash}",
+        payload={
+            "channel": org.slack_channel_id,
+            "thread_id": str(thread.id),
+            "notice": {
+                "subject": thread.subject,
+                "sender": sender,
+                "summary": summary.text,
+                "category": triage.category.value,
+                "priority": triage.priority.value,
+                "needs_reply": triage.needs_reply,
+            },
+        },
+    )

@@ -1,0 +1,114 @@
+"""Syncing an account: short transactions around the provider calls, never across them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import structlog
+
+from connectors.errors import AuthExpired, CursorExpired
+from connectors.types import ChangeBatch, Credentials, Provider
+from db.enums import AccountStatus
+from hub.connections import service
+from hub.queue import JobName, enqueue_after_commit
+from hub.threads.service import ingest_messages
+from hub.wiring import Runtime
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    new_messages: int
+    threads: tuple[uuid.UUID, ...]
+    resynced: bool = False
+
+
+@dataclass(frozen=True)
+class _AccountView:
+    provider: Provider
+    external_id: str
+    cursor: str | None
+    credentials: Credentials
+
+
+def sync_account(account_id: uuid.UUID, *, rt: Runtime) -> SyncResult:
+    """Fetch what changed since the stored cursor and store it, one account at a time."""
+    with rt.locks.hold(f"account:{account_id}", wait_seconds=rt.settings.sync_lock_timeout_seconds):
+        view = _load(account_id, rt=rt)
+        if view is None:
+            return SyncResult(new_messages=0, threads=())
+        try:
+            return _sync(account_id, view, rt=rt)
+        except AuthExpired as exc:
+            with rt.sessions.begin() as session:
+                service.mark_needs_reauth(session, account_id, str(exc) or "token rejected")
+            log.warning("account.needs_reauth", account_id=str(account_id))
+            raise
+
+
+def _load(account_id: uuid.UUID, *, rt: Runtime) -> _AccountView | None:
+    with rt.sessions.begin() as session:
+        account = service.get_account(session, account_id)
+        if account.status != AccountStatus.ACTIVE:
+            log.info("account.sync_skipped", account_id=str(account_id), status=account.status)
+            return None
+        view = _AccountView(
+            provider=Provider(account.provider),
+            external_id=account.external_id,
+            cursor=account.sync_cursor,
+            credentials=service.credentials_of(account),
+        )
+    if service.needs_refresh(view.credentials):
+        credentials = _refresh(account_id, view, rt=rt)
+        view = _AccountView(view.provider, view.external_id, view.cursor, credentials)
+    return view
+
+
+def _refresh(account_id: uuid.UUID, view: _AccountView, *, rt: Runtime) -> Credentials:
+    refresher = rt.registry.token_refresher(view.provider)
+    assert view.credentials.refresh_token is not None  # needs_refresh checked it
+    grant = refresher.refresh(view.credentials.refresh_token)
+    with rt.sessions.begin() as session:
+        return service.save_grant(session, account_id, grant)
+
+
+def _sync(account_id: uuid.UUID, view: _AccountView, *, rt: Runtime) -> SyncResult:
+    source = rt.registry.message_source(view.provider)
+    limit = rt.settings.resync_message_limit
+    resynced = view.cursor is None
+    if view.cursor is None:
+        batch = source.recent(view.credentials, account=view.external_id, limit=limit)
+    else:
+        try:
+            batch = source.changes_since(
+                view.credentials, account=view.external_id, cursor=view.cursor
+            )
+        except CursorExpired:
+            # Bounded resync: the newest messages, never a silent jump past lost ones.
+            log.warning("account.cursor_expired", account_id=str(account_id))
+            batch = source.recent(view.credentials, account=view.external_id, limit=limit)
+            resynced = True
+    return _apply(account_id, view, batch, resynced=resynced, rt=rt)
+
+
+def _apply(
+    account_id: uuid.UUID, view: _AccountView, batch: ChangeBatch, *, resynced: bool, rt: Runtime
+) -> SyncResult:
+    source = rt.registry.message_source(view.provider)
+    messages = source.fetch(view.credentials, account=view.external_id, refs=batch.added)
+    with rt.sessions.begin() as session:
+        account = service.get_account(session, account_id)
+        ingested = ingest_messages(session, account, messages)
+        service.advance_cursor(session, account_id, batch.cursor)
+        for thread_id in ingested.threads:
+            enqueue_after_commit(session, JobName.ANALYZE_THREAD, thread_id=str(thread_id))
+    log.info(
+        "account.synced",
+        account_id=str(account_id),
+        new_messages=ingested.new_messages,
+        threads=len(ingested.threads),
+        resynced=resynced,
+    )
+    return SyncResult(ingested.new_messages, ingested.threads, resynced)

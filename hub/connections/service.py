@@ -1,0 +1,63 @@
+"""Connected accounts: credentials, status and the sync cursor. No network, no commit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from connectors.types import Credentials, TokenGrant
+from db.enums import AccountStatus
+from db.models import Account
+from hub.errors import NotFound
+
+REFRESH_MARGIN = timedelta(minutes=5)
+
+
+def get_account(session: Session, account_id: uuid.UUID) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFound(f"account {account_id} not found")
+    return account
+
+
+def credentials_of(account: Account) -> Credentials:
+    return Credentials(
+        access_token=account.access_token,
+        refresh_token=account.refresh_token,
+        expires_at=account.token_expires_at,
+    )
+
+
+def needs_refresh(credentials: Credentials, *, now: datetime | None = None) -> bool:
+    if credentials.refresh_token is None:
+        return False
+    if credentials.access_token is None or credentials.expires_at is None:
+        return True
+    return credentials.expires_at - (now or datetime.now(UTC)) < REFRESH_MARGIN
+
+
+def save_grant(session: Session, account_id: uuid.UUID, grant: TokenGrant) -> Credentials:
+    account = get_account(session, account_id)
+    account.access_token = grant.access_token
+    account.token_expires_at = grant.expires_at
+    if grant.refresh_token:  # Google sends a new refresh token only on consent
+        account.refresh_token = grant.refresh_token
+    return credentials_of(account)
+
+
+def mark_needs_reauth(session: Session, account_id: uuid.UUID, reason: str) -> None:
+    account = get_account(session, account_id)
+    account.status = AccountStatus.NEEDS_REAUTH
+    account.status_reason = reason[:500]
+
+
+def advance_cursor(session: Session, account_id: uuid.UUID, cursor: str) -> None:
+    """Store a newer cursor; numeric cursors (Gmail historyId) never move backwards."""
+    account = get_account(session, account_id)
+    current = account.sync_cursor
+    if current and current.isdigit() and cursor.isdigit() and int(cursor) < int(current):
+        return
+    account.sync_cursor = cursor
+    account.last_synced_at = datetime.now(UTC)

@@ -1,0 +1,42 @@
+"""REST shapes for threads and messages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ThreadOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    subject: str
+    last_message_at: datetime | None
+    message_count: int
+    category: str | None
+    priority: str | None
+    needs_reply: bool | None
+    summary: str | None
+
+
+class MessageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    subject: str
+    sender_name: str
+    sender_email: str
+    sent_at: datetime | None
+    visible_text: str
+    text: str
+
+
+class ThreadDetail(ThreadOut):
+    messages: list[MessageOut]
+
+
+class ThreadPage(BaseModel):
+    items: list[ThreadOut]
+    next_before: datetime | None

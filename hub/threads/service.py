@@ -1,0 +1,155 @@
+"""Threads and messages: ingest parsed messages, read them back scoped to an organization."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from connectors.mail.types import Address, ParsedMessage
+from db.models import Account, Message, Thread
+from hub.errors import NotFound
+
+
+@dataclass
+class IngestResult:
+    new_messages: int = 0
+    threads: tuple[uuid.UUID, ...] = field(default_factory=tuple)
+
+
+def ingest_messages(
+    session: Session, account: Account, messages: Sequence[ParsedMessage]
+) -> IngestResult:
+    """Upsert by provider id: a message seen before changes nothing."""
+    touched: dict[uuid.UUID, None] = {}
+    new = 0
+    for parsed in messages:
+        if _message_exists(session, account.id, parsed.provider_id):
+            continue
+        thread = _thread_for(session, account, parsed)
+        session.add(_message_row(account, thread, parsed))
+        _touch_thread(thread, parsed)
+        touched[thread.id] = None
+        new += 1
+        session.flush()
+    return IngestResult(new_messages=new, threads=tuple(touched))
+
+
+def _message_exists(session: Session, account_id: uuid.UUID, provider_id: str) -> bool:
+    return (
+        session.scalar(
+            select(Message.id).where(
+                Message.account_id == account_id, Message.provider_message_id == provider_id
+            )
+        )
+        is not None
+    )
+
+
+def _thread_for(session: Session, account: Account, parsed: ParsedMessage) -> Thread:
+    """The provider's thread id when it gives one, else RFC ancestry, else a new thread."""
+    if parsed.provider_thread_id:
+        key = parsed.provider_thread_id
+    else:
+        ancestor = _thread_of_ancestors(session, account.org_id, parsed)
+        if ancestor is not None:
+            return ancestor
+        key = parsed.message_id or parsed.provider_id
+    thread = session.scalars(
+        select(Thread).where(Thread.account_id == account.id, Thread.provider_thread_id == key)
+    ).one_or_none()
+    if thread is None:
+        thread = Thread(
+            id=uuid.uuid4(),
+            org_id=account.org_id,
+            account_id=account.id,
+            provider_thread_id=key,
+            subject=parsed.subject,
+            message_count=0,
+        )
+        session.add(thread)
+        session.flush()  # no relationship() orders the inserts, so the thread goes first
+    return thread
+
+
+def _thread_of_ancestors(
+    session: Session, org_id: uuid.UUID, parsed: ParsedMessage
+) -> Thread | None:
+    ancestors = [*parsed.references, *([parsed.in_reply_to] if parsed.in_reply_to else [])]
+    if not ancestors:
+        return None
+    return session.scalars(
+        select(Thread)
+        .join(Message, Message.thread_id == Thread.id)
+        .where(Message.org_id == org_id, Message.rfc_message_id.in_(ancestors))
+        .limit(1)
+    ).one_or_none()
+
+
+def _address_list(addresses: Sequence[Address]) -> list[dict[str, str]]:
+    return [{"name": a.name, "email": a.email} for a in addresses]
+
+
+def _message_row(account: Account, thread: Thread, parsed: ParsedMessage) -> Message:
+    return Message(
+        id=uuid.uuid4(),
+        org_id=account.org_id,
+        account_id=account.id,
+        thread_id=thread.id,
+        provider_message_id=parsed.provider_id,
+        rfc_message_id=parsed.message_id,
+        in_reply_to=parsed.in_reply_to,
+        references=list(parsed.references),
+        subject=parsed.subject,
+        sender_name=parsed.sender.name if parsed.sender else "",
+        sender_email=parsed.sender.email if parsed.sender else "",
+        recipients={"to": _address_list(parsed.to), "cc": _address_list(parsed.cc)},
+        sent_at=parsed.date,
+        text=parsed.text,
+        visible_text=parsed.visible_text,
+        labels=list(parsed.labels),
+        auto_signals=list(parsed.auto_signals),
+        defects=list(parsed.defects),
+    )
+
+
+def _touch_thread(thread: Thread, parsed: ParsedMessage) -> None:
+    thread.message_count = (thread.message_count or 0) + 1
+    if not thread.subject:
+        thread.subject = parsed.subject
+    sent = parsed.date or datetime.now(UTC)
+    if thread.last_message_at is None or sent > thread.last_message_at:
+        thread.last_message_at = sent
+
+
+def list_threads(
+    session: Session, org_id: uuid.UUID, *, limit: int, before: datetime | None = None
+) -> list[Thread]:
+    query = select(Thread).where(Thread.org_id == org_id)
+    if before is not None:
+        query = query.where(Thread.last_message_at < before)
+    query = query.order_by(Thread.last_message_at.desc(), Thread.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def get_thread(session: Session, org_id: uuid.UUID, thread_id: uuid.UUID) -> Thread:
+    thread = session.scalars(
+        select(Thread).where(Thread.id == thread_id, Thread.org_id == org_id)
+    ).one_or_none()
+    if thread is None:
+        raise NotFound(f"thread {thread_id} not found")
+    return thread
+
+
+def thread_messages(session: Session, thread: Thread) -> list[Message]:
+    return list(
+        session.scalars(
+            select(Message)
+            .where(Message.thread_id == thread.id, Message.org_id == thread.org_id)
+            .order_by(Message.sent_at, Message.created_at)
+        )
+    )

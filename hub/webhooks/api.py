@@ -1,0 +1,47 @@
+"""POST /webhooks/{provider}: verify, record, answer. No provider call, no AI here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from connectors.errors import WebhookRejected
+from connectors.registry import UnsupportedProvider
+from connectors.types import Provider, WebhookRequest
+from hub.deps import RawBody, RequestDep, RuntimeDep, SessionDep
+from hub.errors import BadRequest, NotFound, Unauthorized
+from hub.metrics import WEBHOOKS
+from hub.webhooks.service import record_notifications
+
+router = APIRouter(tags=["webhooks"])
+
+
+@router.post("/webhooks/{provider}", status_code=204, response_class=Response)
+def receive_webhook(
+    provider: str, request: RequestDep, body: RawBody, session: SessionDep, rt: RuntimeDep
+) -> Response:
+    try:
+        source = rt.registry.webhook_source(Provider(provider))
+    except (ValueError, UnsupportedProvider):
+        raise NotFound(f"no webhook endpoint for {provider!r}") from None
+    inbound = WebhookRequest(
+        method=request.method,
+        path=request.url.path,
+        headers={key.lower(): value for key, value in request.headers.items()},
+        query=dict(request.query_params),
+        body=body,
+    )
+    try:
+        source.verify(inbound)
+    except WebhookRejected as exc:
+        WEBHOOKS.labels(provider=provider, outcome="rejected").inc()
+        raise Unauthorized(f"webhook rejected: {exc}") from None
+    try:
+        notifications = source.parse(inbound)
+    except WebhookRejected as exc:
+        WEBHOOKS.labels(provider=provider, outcome="malformed").inc()
+        raise BadRequest(f"malformed notification: {exc}") from None
+    recorded = record_notifications(session, source.provider, notifications)
+    duplicates = len(notifications) - len(recorded)
+    WEBHOOKS.labels(provider=provider, outcome="accepted").inc(len(recorded))
+    WEBHOOKS.labels(provider=provider, outcome="duplicate").inc(duplicates)
+    return Response(status_code=204)

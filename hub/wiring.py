@@ -1,0 +1,129 @@
+"""The composition root for everything outside HTTP: builds the process's runtime.
+
+Connectors and the AI provider get their HTTP clients, secrets and base URLs here
+and nowhere else. API, workers, manage.py and tests all go through init_runtime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from redis import Redis
+from sqlalchemy import Engine
+
+from ai import AIProvider, LocalProvider
+from connectors.gmail.connector import GmailConnector
+from connectors.gmail.push import PushVerifier
+from connectors.registry import Registry, registry_from
+from connectors.slack.connector import SlackConnector
+from db import encryption
+from db.session import SessionFactory, make_engine, make_session_factory
+from hub.celery_app import CeleryPublisher, configure_broker
+from hub.config import Settings, get_settings
+from hub.inprocess import InProcessRunner
+from hub.locks import LocalLocks, Locks, RedisLocks
+from hub.logging import configure_logging
+from hub.queue import JobName, Publisher, set_publisher
+
+USER_AGENT = "inbox-hub/0.1"
+SWEEP_EVERY_SECONDS = 60.0
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: SessionFactory
+    registry: Registry
+    ai: AIProvider
+    locks: Locks
+    publisher: Publisher
+    redis: Redis | None
+    http: httpx.Client
+
+    def close(self) -> None:
+        if isinstance(self.publisher, InProcessRunner):
+            self.publisher.shutdown(wait=False)
+        self.http.close()
+        if self.redis is not None:
+            self.redis.close()
+        self.engine.dispose()
+
+
+_runtime: Runtime | None = None
+
+
+def build_registry(settings: Settings, http: httpx.Client) -> Registry:
+    verifier = PushVerifier(
+        certs_url=settings.google_certs_url,
+        audience=settings.gmail_push_audience,
+        service_account=settings.gmail_push_service_account,
+        http=http,
+    )
+    gmail = GmailConnector(
+        http=http,
+        api_url=settings.gmail_api_url,
+        oauth_url=settings.google_oauth_url,
+        client_id=settings.google_client_id,
+        client_secret=settings.google_client_secret,
+        push_verifier=verifier,
+    )
+    slack = SlackConnector(api_url=settings.slack_api_url)
+    return registry_from([gmail, slack])
+
+
+def build_ai(settings: Settings) -> AIProvider:
+    if settings.ai_provider != "local":
+        raise ValueError(f"unknown AI_PROVIDER {settings.ai_provider!r}")
+    return LocalProvider()
+
+
+def init_runtime(settings: Settings, *, publisher: Publisher | None = None) -> Runtime:
+    """Build (or rebuild) this process's runtime and install its job publisher."""
+    global _runtime  # one runtime per process
+    if _runtime is not None:
+        _runtime.close()
+    configure_logging(json=settings.log_json, level=settings.log_level)
+    encryption.configure(settings.encryption_keys)
+    engine = make_engine(settings.database_url)
+    http = httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0), headers={"User-Agent": USER_AGENT})
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    if publisher is None:
+        publisher = _default_publisher(settings)
+    set_publisher(publisher)
+    _runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        registry=build_registry(settings, http),
+        ai=build_ai(settings),
+        locks=RedisLocks(redis) if redis is not None else LocalLocks(),
+        publisher=publisher,
+        redis=redis,
+        http=http,
+    )
+    return _runtime
+
+
+def _default_publisher(settings: Settings) -> Publisher:
+    if not settings.embedded:
+        configure_broker(settings.broker_url)
+        return CeleryPublisher()
+    runner = InProcessRunner()
+    runner.start_beat(
+        [JobName.SWEEP_INBOUND_EVENTS, JobName.SWEEP_OUTBOX], every_seconds=SWEEP_EVERY_SECONDS
+    )
+    return runner
+
+
+def runtime() -> Runtime:
+    """The process's runtime, built from the environment on first use (Celery workers)."""
+    return _runtime if _runtime is not None else init_runtime(get_settings())
+
+
+def close_runtime() -> None:
+    global _runtime
+    if _runtime is not None:
+        _runtime.close()
+        _runtime = None

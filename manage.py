@@ -1,0 +1,154 @@
+"""inbox-hub command line: serve, worker, beat, migrate, demo, token."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from hub.config import Settings, get_settings
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False)
+
+QUEUES = "ingest,ai,outbound"
+
+
+@cli.command()
+def migrate() -> None:
+    """Upgrade the database to the newest schema."""
+    from db.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    typer.echo("database at head")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to bind")] = 8000,
+) -> None:
+    """Serve the hub (and, in sandbox mode, the provider fakes beside it)."""
+    from db.migrate import upgrade
+    from hub.app import create_app
+    from hub.sandbox import demo_token, seed_demo, start_fakes
+    from hub.wiring import init_runtime
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    rt = init_runtime(settings)
+    if settings.sandbox:
+        start_fakes(settings)
+        with rt.sessions.begin() as session:
+            demo = seed_demo(session)
+        _print_sandbox_banner(settings, host, port, demo_token(settings, demo.principal))
+    uvicorn.run(create_app(rt=rt), host=host, port=port, log_level="warning")
+
+
+def _print_sandbox_banner(settings: Settings, host: str, port: int, token: str) -> None:
+    base = f"http://{host}:{port}"
+    fakes = f"http://127.0.0.1:{settings.sandbox_fakes_port}"
+    sample = json.dumps(
+        {
+            "to": "alex@example.com",
+            "from": "Priya Shah <priya@example.org>",
+            "subject": "Can you review the contract by Friday?",
+            "text": "Hi Alex, could you review the pricing section by Friday? Thanks, Priya",
+        }
+    )
+    typer.echo(
+        "\n".join(
+            [
+                "",
+                f"inbox-hub sandbox on {base}  (database: {settings.database_url})",
+                f"  API docs     {base}/docs",
+                f"  health       {base}/healthz   readiness {base}/readyz   metrics {base}/metrics",
+                "  send a sample push (the Gmail fake signs it and posts it to the webhook):",
+                f"    curl -s -X POST {fakes}/_fake/gmail/deliver "
+                f"-H 'Content-Type: application/json' -d '{sample}'",
+                "  then see the thread and the Slack notice:",
+                f"    curl -s {base}/api/v1/threads -H 'Authorization: Bearer {token}'",
+                f"    curl -s {fakes}/_fake/slack/messages",
+                f"  demo user token (demo@example.com): {token}",
+                "",
+            ]
+        )
+    )
+
+
+@cli.command()
+def worker(
+    queues: Annotated[str, typer.Option(help="comma-separated queues")] = QUEUES,
+    concurrency: Annotated[int, typer.Option(help="worker threads")] = 4,
+) -> None:
+    """Run a Celery worker (needs REDIS_URL or CELERY_BROKER_URL)."""
+    from hub.celery_app import celery_app, configure_broker
+
+    settings = _distributed_settings()
+    configure_broker(settings.broker_url)
+    celery_app.worker_main(
+        ["worker", "-Q", queues, "--pool=threads", f"--concurrency={concurrency}", "-l", "INFO"]
+    )
+
+
+@cli.command()
+def beat() -> None:
+    """Run Celery beat: the sweepers that re-enqueue lost work."""
+    from hub.celery_app import celery_app, configure_broker
+
+    settings = _distributed_settings()
+    configure_broker(settings.broker_url)
+    celery_app.start(["beat", "-l", "INFO", "--schedule", "var/celerybeat-schedule"])
+
+
+def _distributed_settings() -> Settings:
+    settings = get_settings()
+    if settings.embedded:
+        typer.echo("set REDIS_URL (or CELERY_BROKER_URL): the embedded hub runs jobs in-process")
+        raise typer.Exit(2)
+    return settings
+
+
+@cli.command()
+def demo(as_json: Annotated[bool, typer.Option("--json", help="print one JSON line last")] = False) -> None:
+    """Run the thin path end to end against the sandbox on the embedded default."""
+    from hub.demo import run_demo
+
+    def say(line: str) -> None:
+        typer.echo(line, err=as_json)
+
+    result = run_demo(say)
+    if as_json:
+        sys.stdout.write(json.dumps(result, default=str) + "\n")
+    else:
+        typer.echo(json.dumps(result, default=str, indent=2))
+
+
+@cli.command()
+def token(email: Annotated[str, typer.Argument(help="the user's email")]) -> None:
+    """Print an API access token for a user."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from db.models import User
+    from hub.users.tokens import Principal, issue_access_token
+    from hub.wiring import init_runtime
+
+    settings = get_settings()
+    rt = init_runtime(settings)
+    with rt.sessions() as session:
+        user = session.scalars(select(User).where(User.email == email)).one_or_none()
+    if user is None:
+        typer.echo(f"no user {email}", err=True)
+        raise typer.Exit(1)
+    principal = Principal(user_id=user.id, org_id=user.org_id)
+    ttl = timedelta(minutes=settings.jwt_ttl_minutes)
+    typer.echo(issue_access_token(principal, secret=settings.secret_key, ttl=ttl))
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,140 @@
+"""One Gmail push, end to end: webhook -> row -> sync -> threads -> AI -> outbox -> Slack -> REST.
+
+Runs on PostgreSQL + Redis with a real Celery worker process, and on the embedded
+default (SQLite, jobs on in-process threads), against the fakes over real HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from connectors.sandbox import MAILBOX, SLACK_CHANNEL
+from db.enums import EventStatus, OutboxStatus
+from db.models import AIResult, InboundEvent, Message, Outbox, Thread
+from hub.queue import JobName, enqueue_now, set_publisher
+from tests.support.stack import Stack, celery_worker, running_stack, stack_settings, wait_for
+
+pytestmark = pytest.mark.e2e
+
+SUBJECT = "Contract renewal: need your sign-off by Friday"
+BODY = (
+    "Hi Alex,\n\nCould you review the pricing section of the Acme renewal and send me "
+    "your sign-off by Friday? Legal has approved the terms.\n\nThanks,\nPriya"
+)
+
+
+@pytest.fixture(params=["distributed", "embedded"])
+def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
+    if request.param == "distributed":
+        database_url = request.getfixturevalue("postgres_url")
+        settings = stack_settings(database_url, request.getfixturevalue("redis_url"))
+        with running_stack(settings) as running, celery_worker(settings):
+            yield running
+    else:
+        settings = stack_settings(f"sqlite:///{tmp_path / 'hub.db'}", "")
+        with running_stack(settings) as running:
+            yield running
+
+
+def count(stack: Stack, model: type[object], *where: object) -> int:
+    with stack.rt.sessions() as session:
+        query = select(func.count()).select_from(model).where(*where)  # type: ignore[arg-type]
+        return int(session.scalar(query) or 0)
+
+
+def mint(stack: Stack, **claims: object) -> tuple[dict[str, str], bytes]:
+    return stack.fakes.gmail.mint_push(
+        MAILBOX,
+        audience=stack.settings.gmail_push_audience,
+        service_account=stack.settings.gmail_push_service_account,
+        claims=claims or None,
+    )
+
+
+def test_push_flows_to_slack_and_rest_once(stack: Stack) -> None:
+    stack.fakes.gmail.deliver(MAILBOX, "Priya Shah <priya@example.org>", SUBJECT, BODY)
+
+    forged_headers, forged_body = mint(stack, aud="https://attacker.example/webhooks/gmail")
+    refused = stack.push(forged_headers, forged_body)
+    assert refused.status_code == 401
+    assert refused.json()["error"] == "unauthorized"
+    assert count(stack, InboundEvent) == 0
+
+    headers, body = mint(stack)
+    assert stack.push(headers, body).status_code == 204
+    assert count(stack, InboundEvent) == 1
+
+    wait_for(
+        "the event to be handled",
+        lambda: count(stack, InboundEvent, InboundEvent.status == EventStatus.HANDLED),
+    )
+    posted = wait_for(
+        "the Slack notice about the new thread",
+        lambda: [m for m in stack.fakes.slack.messages if SUBJECT in str(m["blocks"])],
+    )
+    assert posted[0]["channel"] == SLACK_CHANNEL
+    with stack.rt.sessions() as session:
+        thread = session.scalars(select(Thread).where(Thread.subject == SUBJECT)).one()
+        assert thread.summary and "pricing" in thread.summary.lower()
+        assert thread.category == "to_respond"
+        assert thread.needs_reply is True
+        steps = set(session.scalars(select(AIResult.step).where(AIResult.thread_id == thread.id)))
+        assert steps == {"triage", "summary"}
+        text = session.scalars(select(Message.visible_text).where(Message.thread_id == thread.id))
+        assert "pricing section" in text.one()
+
+    answer = stack.api("/api/v1/threads")
+    assert answer.status_code == 200
+    listed = {item["subject"]: item for item in answer.json()["items"]}
+    assert listed[SUBJECT]["summary"] == thread.summary
+    assert stack.api("/api/v1/threads", token="").status_code == 401
+
+    wait_for(
+        "every outbox row to be sent",
+        lambda: count(stack, Outbox) == count(stack, Outbox, Outbox.status == OutboxStatus.SENT),
+    )
+    before = (
+        count(stack, InboundEvent),
+        count(stack, Message),
+        count(stack, AIResult),
+        len(stack.fakes.slack.messages),
+    )
+    assert stack.push(headers, body).status_code == 204  # Pub/Sub redelivers the same push
+    after = (
+        count(stack, InboundEvent),
+        count(stack, Message),
+        count(stack, AIResult),
+        len(stack.fakes.slack.messages),
+    )
+    assert after == before
+
+
+class _BrokerDown:
+    def send(self, job: JobName, kwargs: dict[str, str]) -> None:
+        raise ConnectionError("broker unreachable")
+
+
+def test_event_whose_job_was_lost_is_swept(stack: Stack) -> None:
+    stack.fakes.gmail.deliver(MAILBOX, "Sam Lee <sam@example.net>", "Lunch on Thursday?", BODY)
+    set_publisher(_BrokerDown())
+    try:
+        headers, body = mint(stack)
+        assert stack.push(headers, body).status_code == 204
+    finally:
+        set_publisher(stack.rt.publisher)
+    assert count(stack, InboundEvent, InboundEvent.status == EventStatus.PENDING) == 1
+
+    enqueue_now(JobName.SWEEP_INBOUND_EVENTS)  # what beat does every minute
+
+    wait_for(
+        "the swept event to be handled",
+        lambda: count(stack, InboundEvent, InboundEvent.status == EventStatus.HANDLED),
+    )
+    wait_for(
+        "the thread of the lost push",
+        lambda: count(stack, Thread, Thread.subject == "Lunch on Thursday?"),
+    )

@@ -1,0 +1,107 @@
+"""Rendering a ThreadNotice as Block Kit."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from connectors.slack.mrkdwn import FALLBACK_TEXT_LIMIT, HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT
+from connectors.slack.notice import render_thread_notice
+from connectors.types import ThreadNotice
+
+HOSTILE = "<!channel> <https://evil|click> @here &amp; <@U123>"
+
+
+def _notice(**overrides: Any) -> ThreadNotice:
+    values: dict[str, Any] = {
+        "subject": "Invoice 42 overdue",
+        "sender": "Jane Doe <jane@example.com>",
+        "summary": "Customer asks for a new copy of invoice 42.",
+        "category": "billing",
+        "priority": "high",
+        "needs_reply": True,
+        "link": "https://mail.example.com/thread/abc?x=1&y=2",
+    }
+    values.update(overrides)
+    return ThreadNotice(**values)
+
+
+def _block(blocks: tuple[Any, ...], kind: str) -> dict[str, Any]:
+    return next(b for b in blocks if b["type"] == kind)
+
+
+def test_layout_header_section_context() -> None:
+    message = render_thread_notice(_notice())
+    assert [b["type"] for b in message.blocks] == ["header", "section", "context"]
+    header = _block(message.blocks, "header")
+    assert header["text"] == {"type": "plain_text", "text": "Invoice 42 overdue", "emoji": True}
+    section = _block(message.blocks, "section")
+    assert section["text"]["type"] == "mrkdwn"
+    assert section["text"]["verbatim"] is True
+    context_text = " ".join(e["text"] for e in _block(message.blocks, "context")["elements"])
+    assert "Jane Doe &lt;jane@example.com&gt;" in context_text
+    assert "billing" in context_text
+    assert "high" in context_text
+    assert "needs reply" in context_text
+    assert "<https://mail.example.com/thread/abc?x=1&amp;y=2|Open thread>" in context_text
+    assert "Invoice 42 overdue" in message.text
+    json.dumps(message.blocks)  # plain JSON, ready for the wire
+
+
+def test_hostile_fields_render_inert() -> None:
+    message = render_thread_notice(
+        _notice(
+            subject=HOSTILE,
+            sender=HOSTILE,
+            summary=HOSTILE,
+            category=HOSTILE,
+            priority=HOSTILE,
+            link=None,
+        )
+    )
+    mrkdwn_texts = [message.text, _block(message.blocks, "section")["text"]["text"]]
+    mrkdwn_texts += [e["text"] for e in _block(message.blocks, "context")["elements"]]
+    for text in mrkdwn_texts:
+        assert "<" not in text
+        assert ">" not in text
+        assert "@here" not in text
+    # The header is plain_text: Slack never parses it, so it is shown as typed.
+    assert _block(message.blocks, "header")["text"]["type"] == "plain_text"
+
+
+def test_limits_respected_for_huge_input() -> None:
+    message = render_thread_notice(
+        _notice(subject="S" * 1000, summary="&" * 10_000, sender="x" * 5000, category="c" * 500)
+    )
+    header = _block(message.blocks, "header")["text"]["text"]
+    assert len(header) <= HEADER_TEXT_LIMIT
+    section = _block(message.blocks, "section")["text"]["text"]
+    assert len(section) <= SECTION_TEXT_LIMIT
+    assert not section.rstrip("\u2026").endswith(("&", "&a", "&am", "&amp"))
+    for element in _block(message.blocks, "context")["elements"]:
+        assert len(element["text"]) <= 2000
+    assert len(message.text) <= FALLBACK_TEXT_LIMIT
+    assert len(message.blocks) <= 50
+
+
+def test_empty_fields_get_placeholders() -> None:
+    message = render_thread_notice(
+        _notice(subject="  ", summary="", sender="", category="", priority="", needs_reply=False)
+    )
+    assert _block(message.blocks, "header")["text"]["text"] == "(no subject)"
+    assert _block(message.blocks, "section")["text"]["text"].strip()
+    context_text = " ".join(e["text"] for e in _block(message.blocks, "context")["elements"])
+    assert "no reply needed" in context_text
+
+
+def test_unsafe_links_are_dropped() -> None:
+    for link in [
+        "javascript:alert(1)",
+        "https://evil|Open thread",
+        "https://a.example/<x>",
+        "ftp://files.example/x",
+        "https://ok.example/ spaced",
+    ]:
+        message = render_thread_notice(_notice(link=link))
+        elements = _block(message.blocks, "context")["elements"]
+        assert len(elements) == 2, link
