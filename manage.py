@@ -113,7 +113,9 @@ def _distributed_settings() -> Settings:
 
 
 @cli.command()
-def demo(as_json: Annotated[bool, typer.Option("--json", help="print one JSON line last")] = False) -> None:
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON line last")] = False,
+) -> None:
     """Run the thin path end to end against the sandbox on the embedded default."""
     from hub.demo import run_demo
 

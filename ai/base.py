@@ -41,7 +41,7 @@ class AIError(Exception):
     """An AI step failed in a way that is not one of the kinds below."""
 
 
-class AIUnavailable(AIError):  # noqa: N818 - name fixed by the hub-facing API
+class AIUnavailable(AIError):
     """The backend could not be reached or failed transiently: retry later."""
 
 
@@ -53,7 +53,7 @@ class AIRateLimited(AIUnavailable):
         self.retry_after = retry_after
 
 
-class AIBadOutput(AIError):  # noqa: N818 - name fixed by the hub-facing API
+class AIBadOutput(AIError):
     """The backend answered, but not with something that validates against the schema.
 
     Not retryable as such: the same prompt tends to produce the same bad output.

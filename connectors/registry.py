@@ -9,7 +9,6 @@ from typing import TypeVar
 from connectors.base import ChatSink, MessageSource, TokenRefresher, WebhookSource
 from connectors.types import Provider
 
-
 T = TypeVar("T")
 
 

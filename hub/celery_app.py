@@ -48,7 +48,7 @@ celery_app.conf.update(
 
 
 def configure_broker(broker_url: str) -> None:
-    celery_app.conf.broker_url = broker_url
+    celery_app.conf.update(broker_url=broker_url)
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def backoff_seconds(retries: int) -> float:
 
 def job(name: JobName, *, max_retries: int = 8) -> Callable[[F], F]:
     def decorate(fn: F) -> F:
-        def run_task(task: Task[Any, Any], **kwargs: str) -> None:
+        def run_task(task: Task[Any, Any], /, **kwargs: str) -> None:
             structlog.contextvars.bind_contextvars(job=str(name), job_id=task.request.id)
             try:
                 fn(**kwargs)

@@ -11,6 +11,7 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SANDBOX_FAKES_PORT = 8001
+MIN_SECRET_KEY_LENGTH = 32
 SANDBOX_SECRET = "sandbox-only-secret-never-use-in-production"  # noqa: S105 - sandbox default
 
 # Provider credentials: when none is set the hub starts in sandbox mode.
@@ -77,8 +78,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _require_secrets(self) -> Settings:
-        if not self.secret_key:
-            raise ValueError("SECRET_KEY is required outside sandbox mode")
+        if len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters (it signs tokens)"
+            )
         if not self.token_encryption_keys:
             raise ValueError("TOKEN_ENCRYPTION_KEYS is required outside sandbox mode")
         return self

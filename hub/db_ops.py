@@ -15,5 +15,10 @@ def insert_ignoring_conflicts(
 ) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING for whichever dialect the session is bound to."""
     dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_on)
+    if dialect == "postgresql":
+        return (
+            postgresql.insert(model)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=conflict_on)
+        )
+    return sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_on)

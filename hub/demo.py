@@ -79,7 +79,9 @@ def run_demo(say: Callable[[str], None], *, workdir: Path | None = None) -> dict
         close_runtime()
 
 
-def _observe(say: Callable[[str], None], rt: Any, sandbox: Any, base_url: str, token: str) -> dict[str, Any]:
+def _observe(
+    say: Callable[[str], None], rt: Any, sandbox: Any, base_url: str, token: str
+) -> dict[str, Any]:
     def count(model: Any) -> int:
         with rt.sessions() as session:
             return int(session.scalar(select(func.count()).select_from(model)) or 0)

@@ -51,7 +51,7 @@ class Unavailable(HubError):
     code = "unavailable"
 
 
-class RetryLater(Exception):  # noqa: N818 - reads as an instruction to the job runner
+class RetryLater(Exception):
     """A job could not finish now; run it again after `after` seconds (None: backoff)."""
 
     def __init__(self, reason: str, *, after: float | None = None) -> None:
@@ -85,5 +85,5 @@ def install_exception_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("request.unhandled_error", error_type=type(exc).__name__)
+        log.error("request.unhandled_error", error_type=type(exc).__name__, exc_info=exc)
         return JSONResponse(error_body("internal_error", "internal error"), status_code=500)

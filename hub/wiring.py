@@ -39,7 +39,7 @@ class Runtime:
     ai: AIProvider
     locks: Locks
     publisher: Publisher
-    redis: Redis | None
+    redis: Redis[bytes] | None
     http: httpx.Client
 
     def close(self) -> None:
@@ -87,7 +87,9 @@ def init_runtime(settings: Settings, *, publisher: Publisher | None = None) -> R
     configure_logging(json=settings.log_json, level=settings.log_level)
     encryption.configure(settings.encryption_keys)
     engine = make_engine(settings.database_url)
-    http = httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0), headers={"User-Agent": USER_AGENT})
+    http = httpx.Client(
+        timeout=httpx.Timeout(20.0, connect=5.0), headers={"User-Agent": USER_AGENT}
+    )
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     if publisher is None:
         publisher = _default_publisher(settings)

@@ -9,7 +9,6 @@ HTTP with connectors.fakeserver.serve_in_thread.
 
 from __future__ import annotations
 
-import base64
 import json
 import random
 import secrets
@@ -18,15 +17,10 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email import policy
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
-import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -35,73 +29,32 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from connectors.gmail import sandbox_data
+from connectors.gmail.fake_push import DEFAULT_SUBSCRIPTION, PushSigner
 from connectors.gmail.fake_resources import (
     FORMATS,
+    HISTORY_TYPES,
+    HistoryEntry,
     StoredMessage,
     attachment_data,
     b64url,
+    compose_message,
+    history_record,
+    raw_header_pairs,
     render_message,
+)
+from connectors.gmail.fake_wire import (
+    decode_page_token,
+    encode_page_token,
+    google_error,
+    oauth_error,
 )
 from connectors.mail.headers import HeaderMap, parse_message_id, parse_references
 
-ISSUER = "https://accounts.google.com"
 ACCESS_TOKEN_SECONDS = 3599
 WATCH_DAYS = 7
-PUSH_USER_AGENT = "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)"
 SANDBOX_REFRESH_TOKEN = "sandbox-refresh-alex"  # noqa: S105 - a fake's well-known test token
 _SCOPE = "https://www.googleapis.com/auth/gmail.readonly https://www.googleapis.com/auth/gmail.send"
 _GMAIL = "/gmail/v1/users/{user_id}"
-
-# status -> (message, domain, reason, RPC status), as Google words them.
-_ERRORS: dict[int, tuple[str, str, str, str]] = {
-    400: ("Invalid argument.", "global", "invalidArgument", "INVALID_ARGUMENT"),
-    401: (
-        "Request had invalid authentication credentials. Expected OAuth 2 access token, login"
-        " cookie or other valid authentication credential. See"
-        " https://developers.google.com/identity/sign-in/web/devconsole-project.",
-        "global",
-        "authError",
-        "UNAUTHENTICATED",
-    ),
-    403: ("User Rate Limit Exceeded", "usageLimits", "userRateLimitExceeded", "PERMISSION_DENIED"),
-    404: ("Requested entity was not found.", "global", "notFound", "NOT_FOUND"),
-    429: (
-        "Too many concurrent requests for user.",
-        "usageLimits",
-        "rateLimitExceeded",
-        "RESOURCE_EXHAUSTED",
-    ),
-    500: ("Backend Error", "global", "backendError", "INTERNAL"),
-    503: ("The service is currently unavailable.", "global", "backendError", "UNAVAILABLE"),
-}
-
-
-def google_error(
-    status: int, *, message: str | None = None, retry_after: float | None = None
-) -> JSONResponse:
-    default_message, domain, reason, rpc_status = _ERRORS.get(
-        status, ("Request failed.", "global", "failed", "UNKNOWN")
-    )
-    text = message or default_message
-    item: dict[str, str] = {"message": text if status != 401 else "Invalid Credentials"}
-    item |= {"domain": domain, "reason": reason}
-    if status == 401:
-        item |= {"location": "Authorization", "locationType": "header"}
-    headers = {"Vary": "Origin, X-Origin, Referer"}
-    if retry_after is not None:
-        headers["Retry-After"] = f"{retry_after:g}"
-    body = {"error": {"code": status, "message": text, "errors": [item], "status": rpc_status}}
-    return JSONResponse(body, status_code=status, headers=headers)
-
-
-@dataclass
-class HistoryEntry:
-    id: int
-    kind: str  # "messagesAdded" or "labelsAdded"
-    message_id: str
-    thread_id: str
-    label_ids: tuple[str, ...]  # the message's labels right after the change
-    changed_labels: tuple[str, ...] = ()
 
 
 @dataclass
@@ -159,8 +112,7 @@ class GmailFake:
         self._faults: list[_Fault] = []
         self._push: _PushConfig | None = None
         self._id_counter = 0
-        self._key = signing_key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.kid = secrets.token_hex(20)
+        self.signer = PushSigner(signing_key)
 
     # Accounts and tokens
 
@@ -220,7 +172,7 @@ class GmailFake:
         internal_date_ms: int | None = None,
     ) -> StoredMessage:
         """Store an RFC 822 message and record its messagesAdded history entry."""
-        headers = HeaderMap(_raw_header_pairs(raw))
+        headers = HeaderMap(raw_header_pairs(raw))
         rfc_id = parse_message_id(headers.get("message-id")) or ""
         references = parse_references(" ".join(headers.get_all("references")))
         parent = parse_message_id(headers.get("in-reply-to"))
@@ -281,16 +233,13 @@ class GmailFake:
         audience: str,
         service_account: str,
         *,
-        subscription: str = "projects/inbox-hub-sandbox/subscriptions/gmail-push",
+        subscription: str = DEFAULT_SUBSCRIPTION,
     ) -> None:
         with self._lock:
             self._push = _PushConfig(endpoint_url, audience, service_account, subscription)
 
     def jwks(self) -> dict[str, Any]:
-        jwk: dict[str, Any] = jwt.algorithms.RSAAlgorithm.to_jwk(
-            self._key.public_key(), as_dict=True
-        )
-        return {"keys": [jwk | {"kid": self.kid, "alg": "RS256", "use": "sig"}]}
+        return self.signer.jwks()
 
     def mint_oidc_token(
         self,
@@ -302,20 +251,13 @@ class GmailFake:
         claims: Mapping[str, Any] | None = None,
     ) -> str:
         """An OIDC token as Pub/Sub mints it; `claims` overrides any claim (for tampering)."""
-        iat = int(time.time()) if issued_at is None else issued_at
-        subject = "108234567890123456789"
-        payload: dict[str, Any] = {
-            "aud": audience,
-            "azp": subject,
-            "email": service_account,
-            "email_verified": True,
-            "exp": iat + lifetime,
-            "iat": iat,
-            "iss": ISSUER,
-            "sub": subject,
-        }
-        payload |= dict(claims or {})
-        return jwt.encode(payload, self._key, algorithm="RS256", headers={"kid": self.kid})
+        return self.signer.oidc_token(
+            audience=audience,
+            service_account=service_account,
+            issued_at=issued_at,
+            lifetime=lifetime,
+            claims=claims,
+        )
 
     def mint_push(
         self,
@@ -325,33 +267,22 @@ class GmailFake:
         service_account: str,
         history_id: int | None = None,
         message_id: str | None = None,
-        subscription: str = "projects/inbox-hub-sandbox/subscriptions/gmail-push",
+        subscription: str = DEFAULT_SUBSCRIPTION,
         claims: Mapping[str, Any] | None = None,
     ) -> tuple[dict[str, str], bytes]:
         """Headers and body of a Pub/Sub push for the mailbox (not sent anywhere)."""
         with self._lock:
             current = self._mailbox(address).history_id if history_id is None else history_id
             pubsub_id = message_id or str(self._rng.randrange(10**16, 10**17))
-        data = json.dumps({"emailAddress": address, "historyId": current}, separators=(",", ":"))
-        published = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        message = {
-            "data": base64.b64encode(data.encode()).decode(),
-            "messageId": pubsub_id,
-            "message_id": pubsub_id,
-            "publishTime": published,
-            "publish_time": published,
-        }
-        body = json.dumps({"message": message, "subscription": subscription}).encode()
-        token = self.mint_oidc_token(
-            audience=audience, service_account=service_account, claims=claims
+        return self.signer.push(
+            address,
+            current,
+            message_id=pubsub_id,
+            audience=audience,
+            service_account=service_account,
+            subscription=subscription,
+            claims=claims,
         )
-        headers = {
-            "Content-Type": "application/json",
-            "Authorization": f"Bearer {token}",
-            "User-Agent": PUSH_USER_AGENT,
-            "From": "noreply@google.com",
-        }
-        return headers, body
 
     def deliver(
         self,
@@ -367,7 +298,7 @@ class GmailFake:
         """Add a message to `to`'s mailbox and, when push is configured, push it."""
         with self._lock:
             parent = self._find_rfc(to, in_reply_to) if in_reply_to else None
-            raw = _compose(to, sender, subject, text, in_reply_to, parent)
+            raw = compose_message(to, sender, subject, text, in_reply_to, parent)
             stored = self.add_message(to, raw, label_ids=label_ids, thread_id=thread_id)
             push = self._push
         push_status: int | None = None
@@ -536,15 +467,15 @@ class GmailFake:
             return fault
         form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
         if form.get("grant_type") != "refresh_token":
-            return _oauth_error("unsupported_grant_type", "Invalid grant_type: ")
+            return oauth_error("unsupported_grant_type", "Invalid grant_type: ")
         if (self._client_id and form.get("client_id") != self._client_id) or (
             self._client_secret and form.get("client_secret") != self._client_secret
         ):
-            return _oauth_error("invalid_client", "Unauthorized", status=401)
+            return oauth_error("invalid_client", "Unauthorized", status=401)
         with self._lock:
             address = self._refresh_tokens.get(form.get("refresh_token", ""))
         if address is None:
-            return _oauth_error("invalid_grant", "Token has been expired or revoked.")
+            return oauth_error("invalid_grant", "Token has been expired or revoked.")
         body = {
             "access_token": self.issue_access_token(address),
             "expires_in": ACCESS_TOKEN_SECONDS,
@@ -588,10 +519,10 @@ class GmailFake:
         try:
             start = int(query.get("startHistoryId", ""))
             size = min(max(int(query.get("maxResults", "100")), 1), 500)
-            offset = _decode_page_token(query.get("pageToken"))
+            offset = decode_page_token(query.get("pageToken"))
         except ValueError:
             return google_error(400, message="Invalid startHistoryId or page parameters.")
-        wanted = {_HISTORY_TYPES.get(t, t) for t in query.getlist("historyTypes")}
+        wanted = {HISTORY_TYPES.get(t, t) for t in query.getlist("historyTypes")}
         with self._lock:
             if start < box.floor:
                 return google_error(404)
@@ -599,9 +530,9 @@ class GmailFake:
             page = entries[offset : offset + size]
             body: dict[str, Any] = {}
             if page:
-                body["history"] = [_history_record(entry) for entry in page]
+                body["history"] = [history_record(entry) for entry in page]
             if offset + size < len(entries):
-                body["nextPageToken"] = _encode_page_token(offset + size)
+                body["nextPageToken"] = encode_page_token(offset + size)
             body["historyId"] = str(box.history_id)
         return JSONResponse(body)
 
@@ -609,7 +540,7 @@ class GmailFake:
         query = request.query_params
         try:
             size = min(max(int(query.get("maxResults", "100")), 1), 500)
-            offset = _decode_page_token(query.get("pageToken"))
+            offset = decode_page_token(query.get("pageToken"))
         except ValueError:
             return google_error(400, message="Invalid maxResults or pageToken.")
         labels = set(query.getlist("labelIds"))
@@ -623,7 +554,7 @@ class GmailFake:
         if page:
             body["messages"] = [{"id": m.id, "threadId": m.thread_id} for m in page]
         if offset + size < len(matching):
-            body["nextPageToken"] = _encode_page_token(offset + size)
+            body["nextPageToken"] = encode_page_token(offset + size)
         body["resultSizeEstimate"] = len(page)
         return JSONResponse(body)
 
@@ -684,77 +615,6 @@ class GmailFake:
             thread_id=body.get("thread_id"),
         )
         return JSONResponse(result)
-
-
-_HISTORY_TYPES = {"messageAdded": "messagesAdded", "labelAdded": "labelsAdded"}
-
-
-def _history_record(entry: HistoryEntry) -> dict[str, Any]:
-    ref = {"id": entry.message_id, "threadId": entry.thread_id}
-    message = ref | {"labelIds": list(entry.label_ids)}
-    record: dict[str, Any] = {"id": str(entry.id), "messages": [ref]}
-    if entry.kind == "labelsAdded":
-        record["labelsAdded"] = [{"message": message, "labelIds": list(entry.changed_labels)}]
-    else:
-        record["messagesAdded"] = [{"message": message}]
-    return record
-
-
-def _encode_page_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
-
-
-def _decode_page_token(token: str | None) -> int:
-    if not token:
-        return 0
-    decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-    if not decoded.startswith("o:"):
-        raise ValueError("bad page token")
-    return int(decoded[2:])
-
-
-def _oauth_error(error: str, description: str, *, status: int = 400) -> JSONResponse:
-    return JSONResponse(
-        {"error": error, "error_description": description},
-        status_code=status,
-        headers={"Cache-Control": "no-cache, no-store, max-age=0, must-revalidate"},
-    )
-
-
-def _raw_header_pairs(raw: bytes) -> list[tuple[str, str]]:
-    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0].decode("utf-8", "replace")
-    pairs: list[tuple[str, str]] = []
-    for line in head.replace("\r\n", "\n").split("\n"):
-        if line[:1] in (" ", "\t") and pairs:
-            pairs[-1] = (pairs[-1][0], pairs[-1][1] + line)
-        elif ":" in line:
-            name, _, value = line.partition(":")
-            pairs.append((name, value.strip()))
-    return pairs
-
-
-def _compose(
-    to: str,
-    sender: str,
-    subject: str,
-    text: str,
-    in_reply_to: str | None,
-    parent: StoredMessage | None,
-) -> bytes:
-    message = EmailMessage(policy=policy.SMTP)
-    domain = sender.rsplit("@", 1)[-1].strip(" >") or "mail.example.net"
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain=domain)
-    parent_id = parse_message_id(in_reply_to)
-    if parent_id:
-        ancestors = (*(parent.references if parent else ()), parent_id)
-        message["In-Reply-To"] = f"<{parent_id}>"
-        message["References"] = " ".join(f"<{ref}>" for ref in dict.fromkeys(ancestors))
-    message.set_content(text)
-    return message.as_bytes()
 
 
 __all__ = ["SANDBOX_REFRESH_TOKEN", "GmailFake", "Mailbox", "google_error"]

@@ -12,8 +12,13 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from email.message import Message
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage, Message
+from email.utils import format_datetime, make_msgid
 from typing import Any
+
+from connectors.mail.headers import parse_message_id
 
 FORMATS = frozenset({"full", "metadata", "minimal", "raw"})
 _SNIPPET_LENGTH = 200
@@ -141,3 +146,63 @@ def render_message(
             "body": {"size": 0},
         }
     return rendered
+
+
+HISTORY_TYPES = {"messageAdded": "messagesAdded", "labelAdded": "labelsAdded"}
+
+
+@dataclass
+class HistoryEntry:
+    id: int
+    kind: str  # "messagesAdded" or "labelsAdded"
+    message_id: str
+    thread_id: str
+    label_ids: tuple[str, ...]  # the message's labels right after the change
+    changed_labels: tuple[str, ...] = ()
+
+
+def history_record(entry: HistoryEntry) -> dict[str, Any]:
+    ref = {"id": entry.message_id, "threadId": entry.thread_id}
+    message = ref | {"labelIds": list(entry.label_ids)}
+    record: dict[str, Any] = {"id": str(entry.id), "messages": [ref]}
+    if entry.kind == "labelsAdded":
+        record["labelsAdded"] = [{"message": message, "labelIds": list(entry.changed_labels)}]
+    else:
+        record["messagesAdded"] = [{"message": message}]
+    return record
+
+
+def raw_header_pairs(raw: bytes) -> list[tuple[str, str]]:
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0].decode("utf-8", "replace")
+    pairs: list[tuple[str, str]] = []
+    for line in head.replace("\r\n", "\n").split("\n"):
+        if line[:1] in (" ", "\t") and pairs:
+            pairs[-1] = (pairs[-1][0], pairs[-1][1] + line)
+        elif ":" in line:
+            name, _, value = line.partition(":")
+            pairs.append((name, value.strip()))
+    return pairs
+
+
+def compose_message(
+    to: str,
+    sender: str,
+    subject: str,
+    text: str,
+    in_reply_to: str | None,
+    parent: StoredMessage | None,
+) -> bytes:
+    message = EmailMessage(policy=policy.SMTP)
+    domain = sender.rsplit("@", 1)[-1].strip(" >") or "mail.example.net"
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=domain)
+    parent_id = parse_message_id(in_reply_to)
+    if parent_id:
+        ancestors = (*(parent.references if parent else ()), parent_id)
+        message["In-Reply-To"] = f"<{parent_id}>"
+        message["References"] = " ".join(f"<{ref}>" for ref in dict.fromkeys(ancestors))
+    message.set_content(text)
+    return message.as_bytes()

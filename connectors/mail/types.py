@@ -37,6 +37,8 @@ class ParsedMessage:
     visible_text: str  # only the new content: quoted history and signature set aside
     quoted_text: str
     labels: tuple[str, ...] = ()
-    auto_signals: tuple[str, ...] = ()  # e.g. "list-unsubscribe", "auto-submitted", "precedence:bulk"
+    auto_signals: tuple[
+        str, ...
+    ] = ()  # e.g. "list-unsubscribe", "auto-submitted", "precedence:bulk"
     attachments: tuple[AttachmentInfo, ...] = ()
     defects: tuple[str, ...] = field(default_factory=tuple)

@@ -68,7 +68,9 @@ def content_hash(messages: Sequence[Message], prompt_versions: str) -> str:
     return digest.hexdigest()
 
 
-def _thread_input(thread: Thread, messages: Sequence[Message], owner: Account | None) -> ThreadInput:
+def _thread_input(
+    thread: Thread, messages: Sequence[Message], owner: Account | None
+) -> ThreadInput:
     return ThreadInput(
         subject=thread.subject,
         owner=owner.external_id if owner else "",
@@ -126,7 +128,11 @@ def store_analysis(
 
 
 def _record(
-    session: Session, data: AnalysisInput, step: str, result: StepResult[object], output: dict[str, object]
+    session: Session,
+    data: AnalysisInput,
+    step: str,
+    result: StepResult[Triage] | StepResult[Summary],
+    output: dict[str, object],
 ) -> None:
     session.execute(
         insert_ignoring_conflicts(

@@ -53,7 +53,9 @@ def deliver(outbox_id: uuid.UUID, *, rt: Runtime) -> None:
 
 def _retry_later(rt: Runtime, outbox_id: uuid.UUID, exc: ConnectorError, *, after: float) -> None:
     with rt.sessions.begin() as session:
-        will_retry = service.mark_retry(session, outbox_id, f"{type(exc).__name__}: {exc}", after=after)
+        will_retry = service.mark_retry(
+            session, outbox_id, f"{type(exc).__name__}: {exc}", after=after
+        )
     if will_retry:
         raise RetryLater(str(exc), after=after) from exc
     log.warning("outbox.gave_up", outbox_id=str(outbox_id))

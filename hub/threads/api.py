@@ -24,13 +24,13 @@ def list_threads(
 ) -> ThreadPage:
     threads = service.list_threads(session, principal.org_id, limit=limit, before=before)
     next_before = threads[-1].last_message_at if len(threads) == limit else None
-    return ThreadPage(
-        items=[ThreadOut.model_validate(t) for t in threads], next_before=next_before
-    )
+    return ThreadPage(items=[ThreadOut.model_validate(t) for t in threads], next_before=next_before)
 
 
 @router.get("/{thread_id}", response_model=ThreadDetail)
-def get_thread(thread_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> ThreadDetail:
+def get_thread(
+    thread_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> ThreadDetail:
     thread = service.get_thread(session, principal.org_id, thread_id)
     messages = service.thread_messages(session, thread)
     return ThreadDetail(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from connectors.errors import WebhookRejected
+from connectors.errors import ProviderUnavailable, WebhookRejected
 from connectors.registry import UnsupportedProvider
 from connectors.types import Provider, WebhookRequest
 from hub.deps import RawBody, RequestDep, RuntimeDep, SessionDep
-from hub.errors import BadRequest, NotFound, Unauthorized
+from hub.errors import BadRequest, NotFound, Unauthorized, Unavailable
 from hub.metrics import WEBHOOKS
 from hub.webhooks.service import record_notifications
 
@@ -35,6 +35,10 @@ def receive_webhook(
     except WebhookRejected as exc:
         WEBHOOKS.labels(provider=provider, outcome="rejected").inc()
         raise Unauthorized(f"webhook rejected: {exc}") from None
+    except ProviderUnavailable:
+        # We could not fetch the provider's keys: our outage, and the sender will retry.
+        WEBHOOKS.labels(provider=provider, outcome="unverifiable").inc()
+        raise Unavailable("cannot verify the webhook right now") from None
     try:
         notifications = source.parse(inbound)
     except WebhookRejected as exc:

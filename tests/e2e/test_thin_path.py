@@ -79,7 +79,8 @@ def test_push_flows_to_slack_and_rest_once(stack: Stack) -> None:
     assert posted[0]["channel"] == SLACK_CHANNEL
     with stack.rt.sessions() as session:
         thread = session.scalars(select(Thread).where(Thread.subject == SUBJECT)).one()
-        assert thread.summary and "pricing" in thread.summary.lower()
+        assert thread.summary is not None
+        assert "pricing" in thread.summary.lower()
         assert thread.category == "to_respond"
         assert thread.needs_reply is True
         steps = set(session.scalars(select(AIResult.step).where(AIResult.thread_id == thread.id)))

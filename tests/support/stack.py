@@ -107,7 +107,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
 def celery_worker(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
     """A real worker process consuming every queue, stopped (warm shutdown) afterwards."""
     Redis.from_url(settings.redis_url).flushdb()
-    process = subprocess.Popen(  # noqa: S603 - our own command line
+    process = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--concurrency", "2"],
         cwd=ROOT,
         env=worker_env(settings),

@@ -1,0 +1,1 @@
+"""Pure Block Kit renderers: plain values in, lists of block dicts out. No I/O."""
