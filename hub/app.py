@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 
 from hub.config import Settings, get_settings
 from hub.errors import install_exception_handlers
+from hub.events.api import router as events_router
 from hub.health.api import router as health_router
 from hub.metrics import REQUESTS
 from hub.threads.api import router as threads_router
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
         app.state.runtime = rt
     install_exception_handlers(app)
     app.middleware("http")(_request_context)
-    for router in (health_router, webhooks_router, threads_router):
+    for router in (health_router, webhooks_router, threads_router, events_router):
         app.include_router(router)
     return app
 

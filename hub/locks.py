@@ -19,7 +19,7 @@ class Locks(Protocol):
 class RedisLocks:
     """Redis locks expire on their own, so a killed worker never wedges an account."""
 
-    def __init__(self, redis: Redis[bytes], *, expire_seconds: float = 300) -> None:
+    def __init__(self, redis: Redis, *, expire_seconds: float = 300) -> None:
         self._redis = redis
         self._expire = expire_seconds
 

@@ -21,6 +21,8 @@ from db import encryption
 from db.session import SessionFactory, make_engine, make_session_factory
 from hub.celery_app import CeleryPublisher, configure_broker
 from hub.config import Settings, get_settings
+from hub.events.bus import EventBus, LocalEventBus, RedisEventBus
+from hub.events.service import set_bus
 from hub.inprocess import InProcessRunner
 from hub.locks import LocalLocks, Locks, RedisLocks
 from hub.logging import configure_logging
@@ -39,8 +41,9 @@ class Runtime:
     ai: AIProvider
     locks: Locks
     publisher: Publisher
-    redis: Redis[bytes] | None
+    redis: Redis | None
     http: httpx.Client
+    events: EventBus
 
     def close(self) -> None:
         if isinstance(self.publisher, InProcessRunner):
@@ -94,6 +97,10 @@ def init_runtime(settings: Settings, *, publisher: Publisher | None = None) -> R
     if publisher is None:
         publisher = _default_publisher(settings)
     set_publisher(publisher)
+    events: EventBus = (
+        RedisEventBus(redis, settings.redis_url) if redis is not None else LocalEventBus()
+    )
+    set_bus(events)
     _runtime = Runtime(
         settings=settings,
         engine=engine,
@@ -104,6 +111,7 @@ def init_runtime(settings: Settings, *, publisher: Publisher | None = None) -> R
         publisher=publisher,
         redis=redis,
         http=http,
+        events=events,
     )
     return _runtime
 

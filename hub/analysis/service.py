@@ -16,6 +16,7 @@ from ai.types import MessageInput, Summary, ThreadInput, Triage
 from db.models import Account, AIResult, Message, Organization, Task, Thread
 from hub.db_ops import insert_ignoring_conflicts
 from hub.errors import NotFound
+from hub.events.service import publish_after_commit
 from hub.outbox.service import SLACK_THREAD_NOTICE, add_to_outbox
 
 TRIAGE = "triage"
@@ -125,6 +126,7 @@ def store_analysis(
     thread.analyzed_hash = data.content_hash
     _propose_tasks(session, thread, triage.output)
     _queue_notice(session, thread, triage.output, summary.output)
+    publish_after_commit(session, thread.org_id, "thread.analyzed", thread_id=str(thread.id))
 
 
 def _record(

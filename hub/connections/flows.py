@@ -11,6 +11,7 @@ from connectors.errors import AuthExpired, CursorExpired
 from connectors.types import ChangeBatch, Credentials, Provider
 from db.enums import AccountStatus
 from hub.connections import service
+from hub.events.service import publish_after_commit
 from hub.queue import JobName, enqueue_after_commit
 from hub.threads.service import ingest_messages
 from hub.wiring import Runtime
@@ -104,6 +105,9 @@ def _apply(
         service.advance_cursor(session, account_id, batch.cursor)
         for thread_id in ingested.threads:
             enqueue_after_commit(session, JobName.ANALYZE_THREAD, thread_id=str(thread_id))
+            publish_after_commit(
+                session, account.org_id, "thread.updated", thread_id=str(thread_id)
+            )
     log.info(
         "account.synced",
         account_id=str(account_id),

@@ -21,6 +21,8 @@ def summary_message(summary: str) -> dict[str, Any]:
     return {
         "text": safe_mrkdwn(summary, _FALLBACK_LIMIT),
         "response_type": "ephemeral",
+        "unfurl_links": False,
+        "unfurl_media": False,
         "replace_original": False,
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": body, "verbatim": True}},

@@ -109,6 +109,8 @@ def inbox_message(rows: list[ThreadRow]) -> dict[str, Any]:
         "text": text,
         "blocks": thread_list_blocks(rows, max_blocks=MESSAGE_BLOCK_LIMIT),
         "response_type": "ephemeral",
+        "unfurl_links": False,
+        "unfurl_media": False,
     }
 
 

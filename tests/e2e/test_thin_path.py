@@ -6,9 +6,12 @@ default (SQLite, jobs on in-process threads), against the fakes over real HTTP.
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -139,3 +142,37 @@ def test_event_whose_job_was_lost_is_swept(stack: Stack) -> None:
         "the thread of the lost push",
         lambda: count(stack, Thread, Thread.subject == "Lunch on Thursday?"),
     )
+
+
+def _listen(stack: Stack, seen: list[dict[str, str]], connected: threading.Event) -> None:
+    url = f"{stack.hub.base_url}/api/v1/events/stream"
+    headers = {"Authorization": f"Bearer {stack.token}"}
+    with httpx.stream("GET", url, headers=headers, timeout=30) as response:
+        for line in response.iter_lines():
+            if line.startswith(": connected"):
+                connected.set()
+            if line.startswith("data: "):
+                seen.append(json.loads(line.removeprefix("data: ")))
+                if seen[-1]["type"] == "thread.analyzed":
+                    return
+
+
+def test_event_stream_announces_new_and_analyzed_threads(stack: Stack) -> None:
+    assert stack.api("/api/v1/events/stream", token="").status_code == 401
+    seen: list[dict[str, str]] = []
+    connected = threading.Event()
+    listener = threading.Thread(target=_listen, args=(stack, seen, connected), daemon=True)
+    listener.start()
+    assert connected.wait(10)
+
+    stack.fakes.gmail.deliver(MAILBOX, "Priya Shah <priya@example.org>", SUBJECT, BODY)
+    headers, body = mint(stack)
+    assert stack.push(headers, body).status_code == 204
+    listener.join(30)
+
+    kinds = [event["type"] for event in seen]
+    assert "thread.updated" in kinds
+    assert kinds[-1] == "thread.analyzed"
+    with stack.rt.sessions() as session:
+        ids = {str(i) for i in session.scalars(select(Thread.id))}
+    assert {event["thread_id"] for event in seen} <= ids

@@ -1,0 +1,14 @@
+"""Bolt listeners, thin: parse the payload, call a hub service, render, answer."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from hub.wiring import Runtime
+from slackapp.listeners import commands, events, shortcuts
+
+
+def register_listeners(app: App, rt: Runtime) -> None:
+    commands.register(app, rt)
+    events.register(app, rt)
+    shortcuts.register(app, rt)

@@ -1,0 +1,29 @@
+"""Events API listeners (url_verification is answered by Bolt itself)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from hub.wiring import Runtime
+from slackapp.blocks.thread_list import home_view
+from slackapp.inbox import recent_threads
+
+log = structlog.get_logger(__name__)
+
+
+def register(app: App, rt: Runtime) -> None:
+    @app.event("app_home_opened")
+    def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        """Publish the Home tab with the recent threads (events are acked by Bolt)."""
+        if event.get("tab") != "home":
+            return
+        view = home_view(recent_threads(rt, context["org_id"]))
+        try:
+            client.views_publish(user_id=event["user"], view=view)
+        except SlackApiError as exc:
+            log.warning("slack.home.publish_failed", error=str(exc.response.get("error")))

@@ -1,0 +1,286 @@
+"""Signed Slack requests through the FastAPI routes into the Bolt app, on PostgreSQL.
+
+The Web API is SlackFake on a real socket (where the sandbox settings point); the
+response_url of commands and shortcuts points at a small recorder served beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from connectors.fakeserver import RunningServer, free_port, serve_in_thread
+from connectors.sandbox import SLACK_BOT_TOKEN, SLACK_CHANNEL, SLACK_TEAM_ID
+from connectors.slack.fake import SlackFake
+from connectors.slack.signing import sign_slack_request
+from db.migrate import upgrade
+from db.models import Thread
+from hub.config import Settings
+from hub.sandbox import seed_demo
+from hub.wiring import Runtime, close_runtime, init_runtime
+from slackapp.routes import build_router
+
+pytestmark = pytest.mark.integration
+
+FIXTURES = Path(__file__).parent / "fixtures"
+USER = "U0USER001"
+HOSTILE_SUBJECT = "<!channel> Invoice overdue: pay <https://evil.example|here>"
+HOSTILE_SUMMARY = "Vendor asks @here to wire money & reply to <@U0BOSS> today."
+
+
+@dataclass
+class ResponseUrls:
+    """Records the JSON POSTed to response_url (what respond() sends)."""
+
+    posted: list[dict[str, Any]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def record(self, request: Request) -> Response:
+        body = await request.json()
+        with self.lock:
+            self.posted.append({"path": request.url.path, "body": body})
+        return Response("ok")
+
+    async def listing(self, request: Request) -> Response:
+        with self.lock:
+            return JSONResponse(list(self.posted))
+
+
+@dataclass
+class Harness:
+    rt: Runtime
+    client: TestClient
+    fake: SlackFake
+    hooks: ResponseUrls
+    server: RunningServer
+    secret: str
+
+    def hook_url(self, name: str) -> str:
+        return f"{self.server.base_url}/hooks/{name}"
+
+    def post(
+        self,
+        path: str,
+        body: bytes,
+        content_type: str,
+        *,
+        signed: bool = True,
+        timestamp: int | None = None,
+    ) -> Any:
+        headers = {"Content-Type": content_type}
+        if signed:
+            headers.update(sign_slack_request(self.secret, body, timestamp))
+        return self.client.post(path, content=body, headers=headers)
+
+
+@pytest.fixture
+def harness(postgres_url: str) -> Iterator[Harness]:
+    fake = SlackFake()
+    fake.add_workspace(SLACK_TEAM_ID, SLACK_BOT_TOKEN, [SLACK_CHANNEL, "D0DM00001"])
+    hooks = ResponseUrls()
+    routes = [
+        *fake.routes(),
+        Route("/hooks/{name}", hooks.record, methods=["POST"]),
+        Route("/hooks", hooks.listing, methods=["GET"]),
+    ]
+    port = free_port()
+    server = serve_in_thread(Starlette(routes=routes), port=port)
+    settings = Settings(
+        database_url=postgres_url,
+        redis_url="",
+        sandbox=True,
+        sandbox_fakes_port=port,
+        log_level="WARNING",
+    )
+    upgrade(postgres_url)
+    rt = init_runtime(settings)
+    try:
+        with rt.sessions.begin() as session:
+            demo = seed_demo(session)
+            now = datetime.now(UTC)
+            for index, (subject, summary) in enumerate(
+                [(HOSTILE_SUBJECT, HOSTILE_SUMMARY), ("Lunch on Friday?", None)]
+            ):
+                session.add(
+                    Thread(
+                        id=uuid.uuid4(),
+                        org_id=demo.principal.org_id,
+                        account_id=demo.gmail_account.id,
+                        provider_thread_id=f"thread-{index}",
+                        subject=subject,
+                        summary=summary,
+                        category="to_respond" if summary else None,
+                        priority="urgent" if summary else None,
+                        message_count=index + 1,
+                        last_message_at=now - timedelta(minutes=index),
+                    )
+                )
+        api = FastAPI()
+        api.include_router(build_router(rt))
+        with TestClient(api) as client:
+            yield Harness(rt, client, fake, hooks, server, settings.slack_signing_secret)
+    finally:
+        close_runtime()
+        server.stop()
+
+
+def _command_body(harness: Harness, *, team_id: str = SLACK_TEAM_ID) -> bytes:
+    fields = dict(parse_qsl((FIXTURES / "slash_command.txt").read_text(), keep_blank_values=True))
+    fields.update(
+        team_id=team_id,
+        command="/inbox",
+        text="",
+        response_url=harness.hook_url("inbox"),
+    )
+    return urlencode(fields).encode()
+
+
+def _event_body(name: str) -> bytes:
+    payload = json.loads((FIXTURES / name).read_text())
+    if "team_id" in payload:
+        payload["team_id"] = SLACK_TEAM_ID
+        payload["authorizations"][0]["team_id"] = SLACK_TEAM_ID
+    return json.dumps(payload).encode()
+
+
+def _shortcut_body(harness: Harness) -> bytes:
+    payload = json.loads((FIXTURES / "message_shortcut.json").read_text())
+    payload["callback_id"] = "summarize_message"
+    payload["team"]["id"] = SLACK_TEAM_ID
+    payload["user"]["team_id"] = SLACK_TEAM_ID
+    payload["response_url"] = harness.hook_url("shortcut")
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def test_inbox_command_responds_with_escaped_recent_threads(harness: Harness) -> None:
+    response = harness.post("/slack/commands", _command_body(harness), FORM)
+
+    assert response.status_code == 200
+    assert len(harness.hooks.posted) == 1
+    posted = harness.hooks.posted[0]
+    assert posted["path"] == "/hooks/inbox"
+    message = posted["body"]
+    assert message["response_type"] == "ephemeral"
+    raw = json.dumps(message)
+    assert "&lt;!channel&gt; Invoice overdue" in raw
+    assert "@\u2060here" in json.dumps(message, ensure_ascii=False)
+    assert "Lunch on Friday?" in raw
+    assert "<!channel>" not in raw
+    assert "<@U0BOSS>" not in raw
+    assert "*Priority:* urgent" in raw
+    # The bot's identity was looked up once, with the workspace's stored token.
+    assert harness.fake.calls["auth.test"] == 1
+    harness.post("/slack/commands", _command_body(harness), FORM)
+    assert harness.fake.calls["auth.test"] == 1
+
+
+@pytest.mark.parametrize("case", ["unsigned", "stale", "bad_signature"])
+def test_unverified_requests_get_401_json_and_run_nothing(harness: Harness, case: str) -> None:
+    body = _command_body(harness)
+    if case == "unsigned":
+        response = harness.post("/slack/commands", body, FORM, signed=False)
+    elif case == "stale":
+        response = harness.post("/slack/commands", body, FORM, timestamp=int(time.time()) - 600)
+    else:
+        headers = {"Content-Type": FORM, **sign_slack_request("not-the-secret", body)}
+        response = harness.client.post("/slack/commands", content=body, headers=headers)
+
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthorized"
+    assert response.json()["detail"]
+    assert harness.hooks.posted == []
+    assert sum(harness.fake.calls.values()) == 0
+
+
+def test_unsigned_event_is_refused(harness: Harness) -> None:
+    body = _event_body("event_app_home_opened.json")
+    response = harness.post("/slack/events", body, "application/json", signed=False)
+    assert response.status_code == 401
+    assert harness.fake.views == []
+
+
+def test_app_home_opened_publishes_home_tab(harness: Harness) -> None:
+    body = _event_body("event_app_home_opened.json")
+    response = harness.post("/slack/events", body, "application/json")
+
+    assert response.status_code == 200
+    assert len(harness.fake.views) == 1
+    published = harness.fake.views[0]
+    assert published["method"] == "views.publish"
+    assert published["user_id"] == USER
+    assert published["view"]["type"] == "home"
+    raw = json.dumps(published["view"]["blocks"])
+    assert "&lt;!channel&gt; Invoice overdue" in raw
+    assert "Lunch on Friday?" in raw
+
+
+def test_unknown_workspace_gets_no_data(harness: Harness) -> None:
+    payload = json.loads(_event_body("event_app_home_opened.json"))
+    payload["team_id"] = "T0STRANGER"
+    payload["authorizations"][0]["team_id"] = "T0STRANGER"
+    response = harness.post("/slack/events", json.dumps(payload).encode(), "application/json")
+    assert response.status_code == 200
+    assert harness.fake.views == []
+
+    response = harness.post("/slack/commands", _command_body(harness, team_id="T0STRANGER"), FORM)
+    assert response.status_code == 200
+    assert len(harness.hooks.posted) == 1
+    assert "Invoice" not in json.dumps(harness.hooks.posted[0]["body"])
+    assert harness.fake.calls["auth.test"] == 0
+
+
+def test_url_verification_echoes_challenge(harness: Harness) -> None:
+    payload = json.loads((FIXTURES / "url_verification.json").read_text())
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    response = harness.post("/slack/events", body, "application/json")
+
+    assert response.status_code == 200
+    assert response.json() == {"challenge": payload["challenge"]}
+
+
+def test_summarize_message_shortcut_responds_ephemerally(harness: Harness) -> None:
+    response = harness.post("/slack/interactions", _shortcut_body(harness), FORM)
+
+    assert response.status_code == 200
+    assert len(harness.hooks.posted) == 1
+    posted = harness.hooks.posted[0]
+    assert posted["path"] == "/hooks/shortcut"
+    message = posted["body"]
+    assert message["response_type"] == "ephemeral"
+    assert message["replace_original"] is False
+    summary = message["blocks"][0]["text"]
+    assert summary["verbatim"] is True
+    assert "login fails" in summary["text"]
+    # The message's own broadcast and markup do not come back live.
+    raw = json.dumps(message)
+    assert "<!channel>" not in raw
+    assert "<mailto:" not in raw
+
+
+def test_unhandled_shortcut_is_not_found(harness: Harness) -> None:
+    payload = json.loads((FIXTURES / "message_shortcut.json").read_text())
+    payload["team"]["id"] = SLACK_TEAM_ID
+    payload["response_url"] = harness.hook_url("other")
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    response = harness.post("/slack/interactions", body, FORM)
+    assert response.status_code == 404
+    assert harness.hooks.posted == []

@@ -1,0 +1,47 @@
+"""The shortcut's reply renderer and Slack-text unescaping."""
+
+from __future__ import annotations
+
+import json
+
+from slackapp.blocks.message_summary import summary_message
+from slackapp.message_text import slack_to_plain
+
+
+def test_slack_markup_becomes_plain_text() -> None:
+    text = (
+        "Forwarded email: &lt;URGENT&gt; login fails for "
+        "<mailto:jane@example.com|jane@example.com> &amp; 3 others. <!channel> "
+        "ask <@U0USER001> in <#C0CHAN001|ops> see <https://x.example/a?b=1&amp;c=2>"
+    )
+    assert slack_to_plain(text) == (
+        "Forwarded email: <URGENT> login fails for jane@example.com & 3 others. @channel "
+        "ask @U0USER001 in #ops see https://x.example/a?b=1&c=2"
+    )
+
+
+def test_entities_are_unescaped_once() -> None:
+    assert slack_to_plain("&amp;lt;") == "&lt;"
+
+
+def test_summary_reply_is_escaped_ephemeral() -> None:
+    message = summary_message("<!channel> login fails for <@U1> & @here")
+    assert message["response_type"] == "ephemeral"
+    assert message["replace_original"] is False
+    section = message["blocks"][0]["text"]
+    assert section["verbatim"] is True
+    assert section["text"] == "&lt;!channel&gt; login fails for &lt;@U1&gt; &amp; @\u2060here"
+    assert "<!channel>" not in json.dumps(message)
+    assert "<!channel>" not in message["text"]
+
+
+def test_empty_summary_says_so() -> None:
+    message = summary_message("  ")
+    assert "blocks" not in message
+    assert "no text" in message["text"]
+
+
+def test_long_summary_fits_a_section() -> None:
+    message = summary_message("&" * 5000)
+    assert len(message["blocks"][0]["text"]["text"]) <= 3000
+    assert len(message["text"]) <= 300
