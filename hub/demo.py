@@ -17,12 +17,14 @@ import httpx
 from sqlalchemy import func, select
 
 from connectors.fakeserver import free_port, serve_in_thread
+from connectors.sandbox import Sandbox
+from db.enums import OutboxStatus
 from db.migrate import upgrade
-from db.models import InboundEvent, Outbox, Task, Thread
+from db.models import InboundEvent, Message, Outbox, Task, Thread
 from hub.app import create_app
 from hub.config import Settings
 from hub.sandbox import demo_token, seed_demo, start_fakes
-from hub.wiring import close_runtime, init_runtime
+from hub.wiring import Runtime, close_runtime, init_runtime
 
 T = TypeVar("T")
 
@@ -71,7 +73,8 @@ def run_demo(say: Callable[[str], None], *, workdir: Path | None = None) -> dict
         pushed = sandbox.gmail.deliver(
             "alex@example.com", SAMPLE["from"], SAMPLE["subject"], SAMPLE["text"]
         )
-        say(f"3. Gmail fake pushed a signed Pub/Sub notification: HTTP {pushed['push_status']}")
+        status = pushed["push_status"]
+        say(f"3. the Gmail fake pushed a signed Pub/Sub notification: HTTP {status}")
         return _observe(say, rt, sandbox, hub.base_url, token)
     finally:
         hub.stop()
@@ -80,39 +83,41 @@ def run_demo(say: Callable[[str], None], *, workdir: Path | None = None) -> dict
 
 
 def _observe(
-    say: Callable[[str], None], rt: Any, sandbox: Any, base_url: str, token: str
+    say: Callable[[str], None], rt: Runtime, sandbox: Sandbox, base_url: str, token: str
 ) -> dict[str, Any]:
-    def count(model: Any) -> int:
+    def count(model: Any, *where: Any) -> int:
         with rt.sessions() as session:
-            return int(session.scalar(select(func.count()).select_from(model)) or 0)
+            return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
     wait_for("the inbound event", lambda: count(InboundEvent))
-    say("4. inbound_events row recorded; sync job fetching from the Gmail fake")
-    threads = wait_for("a summarized thread", lambda: _summarized(rt))
-    say(f"5. {len(threads)} thread(s) stored and analyzed by the local AI provider")
-    posted = wait_for("the Slack notice", lambda: list(sandbox.slack.messages))
-    say(f"6. outbox delivered {len(posted)} Slack message(s) to channel {posted[0]['channel']}")
+    say("4. inbound_events row recorded; the sync job fetches the new messages over HTTP")
+    wait_for(
+        "the event to be handled", lambda: count(InboundEvent, InboundEvent.handled_at.is_not(None))
+    )
+    say(f"5. {count(Thread)} thread(s), {count(Message)} message(s) stored")
+    wait_for(
+        "every thread analyzed", lambda: count(Thread) == count(Thread, Thread.summary.is_not(None))
+    )
+    say("6. triage and summary stored for each thread by the local AI provider")
+    wait_for(
+        "every outbox row sent", lambda: count(Outbox, Outbox.status != OutboxStatus.SENT) == 0
+    )
+    posted = list(sandbox.slack.messages)
+    say(f"7. outbox delivered {len(posted)} Slack message(s) to the Slack fake")
     answer = httpx.get(
         f"{base_url}/api/v1/threads", headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
     answer.raise_for_status()
     items = answer.json()["items"]
-    say(f"7. GET /api/v1/threads with the demo user's token: {len(items)} thread(s)")
+    say(f"8. GET /api/v1/threads with the demo user's token: {len(items)} thread(s)")
     with rt.sessions() as session:
         tasks = [
             {"title": t.title, "due": t.due.isoformat() if t.due else None, "assignee": t.assignee}
             for t in session.scalars(select(Task))
         ]
-        sent = count(Outbox)
-    say(f"8. {len(tasks)} task(s) proposed, {sent} outbox row(s)")
+    say(f"9. {len(tasks)} task(s) proposed, waiting for the user's approval")
     return {
         "threads": items,
         "slack_messages": [{"channel": m["channel"], "text": m["text"]} for m in posted],
         "tasks": tasks,
     }
-
-
-def _summarized(rt: Any) -> list[Thread] | None:
-    with rt.sessions() as session:
-        done = list(session.scalars(select(Thread).where(Thread.summary.is_not(None))))
-    return done or None

@@ -7,13 +7,14 @@ and timestamp; its 401 is turned into the hub's JSON error shape.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from hub.deps import RawBody
+from hub.deps import RawBody, get_runtime
 from hub.wiring import Runtime
 from slackapp.bolt import build_bolt_app
 
@@ -48,18 +49,42 @@ def _error(status: int, code: str, detail: str) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail}, status_code=status)
 
 
-def build_router(rt: Runtime) -> APIRouter:
+class _BoltApps:
+    """One Bolt App per runtime, built on first use.
+
+    create_app() may only build its runtime in the lifespan, after the routers are
+    included, so the router can also take the runtime from the request's app state.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._runtime: Runtime | None = None
+        self._app: App | None = None
+
+    def for_runtime(self, rt: Runtime) -> App:
+        with self._lock:
+            if self._app is None or self._runtime is not rt:
+                self._app, self._runtime = build_bolt_app(rt), rt
+            return self._app
+
+
+def build_router(rt: Runtime | None = None) -> APIRouter:
     """POST /slack/events, /slack/commands and /slack/interactions, all into one Bolt App.
 
+    Without rt, the runtime is the request's app.state.runtime (hub.deps.get_runtime).
     Without a signing secret nothing can be verified, so every request is refused.
     """
     router = APIRouter(prefix="/slack", tags=["slack"])
-    app: App | None = build_bolt_app(rt) if rt.settings.slack_signing_secret else None
+    apps = _BoltApps()
+    if rt is not None and rt.settings.slack_signing_secret:
+        apps.for_runtime(rt)  # fail at startup, not on Slack's first request
 
     def dispatch(request: Request, body: bytes) -> Response:
-        if app is None:
+        runtime = rt if rt is not None else get_runtime(request)
+        if not runtime.settings.slack_signing_secret:
             return _error(503, "unavailable", "Slack is not configured (SLACK_SIGNING_SECRET)")
-        return _http_response(app.dispatch(_bolt_request(request, body)))
+        bolt_app = apps.for_runtime(runtime)
+        return _http_response(bolt_app.dispatch(_bolt_request(request, body)))
 
     @router.post("/events")
     def slack_events(request: Request, body: RawBody) -> Response:

@@ -284,3 +284,19 @@ def test_unhandled_shortcut_is_not_found(harness: Harness) -> None:
     response = harness.post("/slack/interactions", body, FORM)
     assert response.status_code == 404
     assert harness.hooks.posted == []
+
+
+def test_router_can_take_the_runtime_from_app_state(harness: Harness) -> None:
+    """create_app() builds its runtime in the lifespan, after including routers."""
+    api = FastAPI()
+    api.include_router(build_router())
+    api.state.runtime = harness.rt
+    body = _command_body(harness)
+    headers = {"Content-Type": FORM, **sign_slack_request(harness.secret, body)}
+    with TestClient(api) as client:
+        response = client.post("/slack/commands", content=body, headers=headers)
+        refused = client.post("/slack/commands", content=body, headers={"Content-Type": FORM})
+
+    assert response.status_code == 200
+    assert len(harness.hooks.posted) == 1
+    assert refused.status_code == 401
