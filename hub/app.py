@@ -19,6 +19,7 @@ from hub.metrics import REQUESTS
 from hub.threads.api import router as threads_router
 from hub.webhooks.api import router as webhooks_router
 from hub.wiring import Runtime, close_runtime, init_runtime
+from slackapp.routes import build_router as build_slack_router
 
 log = structlog.get_logger(__name__)
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
     app.middleware("http")(_request_context)
     for router in (health_router, webhooks_router, threads_router, events_router):
         app.include_router(router)
+    app.include_router(build_slack_router(rt))
     return app
 
 
