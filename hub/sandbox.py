@@ -56,6 +56,8 @@ def seed_demo(session: Session) -> DemoOrg:
             Account.provider == str(Provider.GMAIL), Account.external_id == fakes.MAILBOX
         )
     ).one()
+    # The fakes start afresh on every run, so a cursor from an earlier run means nothing.
+    gmail.sync_cursor = None
     return DemoOrg(Principal(user_id=user.id, org_id=user.org_id), gmail)
 
 

@@ -37,10 +37,10 @@ class _AccountView:
 def sync_account(account_id: uuid.UUID, *, rt: Runtime) -> SyncResult:
     """Fetch what changed since the stored cursor and store it, one account at a time."""
     with rt.locks.hold(f"account:{account_id}", wait_seconds=rt.settings.sync_lock_timeout_seconds):
-        view = _load(account_id, rt=rt)
-        if view is None:
-            return SyncResult(new_messages=0, threads=())
         try:
+            view = _load(account_id, rt=rt)
+            if view is None:
+                return SyncResult(new_messages=0, threads=())
             return _sync(account_id, view, rt=rt)
         except AuthExpired as exc:
             with rt.sessions.begin() as session:

@@ -1,0 +1,162 @@
+"""The flows on PostgreSQL against the fakes over HTTP: failures become the right state."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from connectors.errors import AuthExpired
+from connectors.sandbox import MAILBOX, Sandbox, start_sandbox
+from db.enums import AccountStatus, OutboxStatus
+from db.migrate import upgrade
+from db.models import Account, Outbox, Thread
+from hub.analysis.flows import analyze_thread
+from hub.config import Settings
+from hub.connections.flows import sync_account
+from hub.errors import RetryLater
+from hub.outbox.flows import deliver
+from hub.queue import JobName
+from hub.sandbox import seed_demo
+from hub.wiring import Runtime, close_runtime, init_runtime
+from tests.support.recording import RecordingPublisher
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class World:
+    rt: Runtime
+    fakes: Sandbox
+    jobs: RecordingPublisher
+    account_id: uuid.UUID
+
+    def queued(self, job: JobName) -> list[str]:
+        return [next(iter(kwargs.values())) for name, kwargs in self.jobs.sent if name == job]
+
+
+@pytest.fixture
+def world(postgres_url: str) -> Iterator[World]:
+    fakes = start_sandbox()
+    port = int(fakes.base_url.rsplit(":", 1)[1])
+    upgrade(postgres_url)
+    jobs = RecordingPublisher()
+    settings = Settings(
+        database_url=postgres_url, redis_url="", sandbox=True, sandbox_fakes_port=port
+    )
+    rt = init_runtime(settings, publisher=jobs)
+    with rt.sessions.begin() as session:
+        account_id = seed_demo(session).gmail_account.id
+    try:
+        yield World(rt, fakes, jobs, account_id)
+    finally:
+        close_runtime()
+        fakes.stop()
+
+
+def test_first_sync_imports_then_only_new_messages_are_fetched(world: World) -> None:
+    first = sync_account(world.account_id, rt=world.rt)
+    assert first.resynced is True  # no cursor yet: a bounded import of recent mail
+    assert first.new_messages == 2  # the seeded "Quarterly report draft" thread
+    world.fakes.gmail.deliver(
+        MAILBOX, "Kim <kim@example.net>", "Invoice 42", "Please pay by Monday."
+    )
+    second = sync_account(world.account_id, rt=world.rt)
+    assert second.new_messages == 1
+    assert sync_account(world.account_id, rt=world.rt).new_messages == 0
+    assert len(world.queued(JobName.ANALYZE_THREAD)) == len(first.threads) + 1
+
+
+def test_expired_cursor_resyncs_without_losing_or_duplicating(world: World) -> None:
+    sync_account(world.account_id, rt=world.rt)
+    world.fakes.gmail.deliver(MAILBOX, "Kim <kim@example.net>", "After the gap", "Still here?")
+    world.fakes.gmail.expire_history(MAILBOX)
+    result = sync_account(world.account_id, rt=world.rt)
+    assert result.resynced is True
+    assert result.new_messages == 1
+    with world.rt.sessions() as session:
+        subjects = list(session.scalars(select(Thread.subject)))
+    assert subjects.count("After the gap") == 1
+
+
+def test_revoked_refresh_token_marks_the_account_for_reauth(world: World) -> None:
+    world.fakes.gmail.revoke_refresh_token("1//sandbox-refresh-token")
+    with pytest.raises(AuthExpired):
+        sync_account(world.account_id, rt=world.rt)
+    with world.rt.sessions() as session:
+        account = session.get(Account, world.account_id)
+        assert account is not None
+        assert account.status == AccountStatus.NEEDS_REAUTH
+        assert account.access_token is None
+
+
+def test_refresh_token_is_encrypted_at_rest(world: World) -> None:
+    with world.rt.engine.connect() as connection:
+        stored = connection.exec_driver_sql(
+            "SELECT refresh_token FROM accounts WHERE provider = 'gmail'"
+        ).scalar_one()
+    assert "sandbox-refresh-token" not in stored
+
+
+def _analyzed_thread(world: World) -> uuid.UUID:
+    result = sync_account(world.account_id, rt=world.rt)
+    thread_id = result.threads[0]
+    assert analyze_thread(thread_id, rt=world.rt) is True
+    return thread_id
+
+
+def test_unchanged_thread_is_not_analyzed_twice(world: World) -> None:
+    thread_id = _analyzed_thread(world)
+    assert analyze_thread(thread_id, rt=world.rt) is False
+    assert len(world.queued(JobName.DELIVER)) == 1
+
+
+def test_slack_rate_limit_keeps_the_row_and_honors_retry_after(world: World) -> None:
+    _analyzed_thread(world)
+    outbox_id = uuid.UUID(world.queued(JobName.DELIVER)[0])
+    world.fakes.slack.fail_next("chat.postMessage", status=429, retry_after=7)
+
+    with pytest.raises(RetryLater) as retry:
+        deliver(outbox_id, rt=world.rt)
+    assert retry.value.after == 7
+    with world.rt.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        assert row is not None
+        assert row.status == OutboxStatus.PENDING
+        assert row.last_error is not None
+        assert "RateLimited" in row.last_error
+    assert world.fakes.slack.messages == []
+
+    deliver(outbox_id, rt=world.rt)  # not due yet: nothing is sent early
+    assert world.fakes.slack.messages == []
+    with world.rt.sessions.begin() as session:
+        row = session.get(Outbox, outbox_id)
+        assert row is not None
+        row.next_attempt_at = row.created_at
+    deliver(outbox_id, rt=world.rt)
+    deliver(outbox_id, rt=world.rt)  # a duplicate job sends nothing more
+    assert len(world.fakes.slack.messages) == 1
+    with world.rt.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        assert row is not None
+        assert row.status == OutboxStatus.SENT
+        assert row.remote_id == world.fakes.slack.messages[0]["ts"]
+
+
+def test_unknown_slack_channel_is_a_recorded_failure(world: World) -> None:
+    _analyzed_thread(world)
+    outbox_id = uuid.UUID(world.queued(JobName.DELIVER)[0])
+    with world.rt.sessions.begin() as session:
+        row = session.get(Outbox, outbox_id)
+        assert row is not None
+        row.payload = {**row.payload, "channel": "C0GONE"}
+    deliver(outbox_id, rt=world.rt)
+    with world.rt.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        assert row is not None
+        assert row.status == OutboxStatus.FAILED
+        assert row.last_error is not None
+        assert "channel_not_found" in row.last_error
