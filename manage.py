@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
 
 from hub.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from hub.wiring import Runtime
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False)
 
@@ -127,6 +130,43 @@ def demo(
         sys.stdout.write(json.dumps(result, default=str) + "\n")
     else:
         typer.echo(json.dumps(result, default=str, indent=2))
+
+
+@cli.command("renew-subscriptions")
+def renew_subscriptions() -> None:
+    """Start or renew provider push subscriptions (Gmail watches) that lapse soon."""
+    from hub.connections.flows import renew_watches
+    from hub.wiring import init_runtime
+
+    rt = init_runtime(get_settings())
+    typer.echo(f"{renew_watches(rt=rt)} subscription(s) renewed")
+    _finish_jobs(rt)
+
+
+@cli.command()
+def sync(
+    account: Annotated[str, typer.Argument(help="the account's address, e.g. alex@example.com")],
+    provider: Annotated[str, typer.Option(help="gmail, outlook, ...")] = "gmail",
+) -> None:
+    """Sync one account now: fetch what changed since its cursor and analyze it."""
+    from hub.connections.flows import sync_account
+    from hub.connections.service import find_account_by_external_id
+    from hub.wiring import init_runtime
+
+    rt = init_runtime(get_settings())
+    with rt.sessions() as session:
+        account_id = find_account_by_external_id(session, provider, account).id
+    result = sync_account(account_id, rt=rt)
+    typer.echo(f"{result.new_messages} new message(s) in {len(result.threads)} thread(s)")
+    _finish_jobs(rt)
+
+
+def _finish_jobs(rt: Runtime) -> None:
+    """Embedded mode runs jobs on this process's threads: let them finish before exiting."""
+    from hub.inprocess import InProcessRunner
+
+    if isinstance(rt.publisher, InProcessRunner) and not rt.publisher.drain(timeout=300):
+        typer.echo("some jobs are still running; the sweepers will pick them up", err=True)
 
 
 @cli.command()

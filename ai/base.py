@@ -13,7 +13,7 @@ from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from ai.types import AIResult, ThreadInput
+from ai.types import AIResult, ContextEntry, ThreadInput
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -29,6 +29,11 @@ class GenerationRequest(Generic[T]):
     schema: type[T]
     # Echoed into AIResult so stored results say which prompt produced them.
     prompt_version: str = ""
+    # Reply drafts only: ranked company context, the owner's own sent mail as style
+    # examples and the owner's instructions. Model providers read them from `user`.
+    context: tuple[ContextEntry, ...] = ()
+    style_examples: tuple[str, ...] = ()
+    instructions: str | None = None
 
 
 class AIProvider(Protocol):

@@ -40,6 +40,9 @@ class ThreadInput(BaseModel):
     messages: tuple[MessageInput, ...]
     # "Needs reply" means a reply from this address, not from anyone on the thread.
     owner: str = ""
+    # Every address on the thread (from, to, cc) when the hub knows them; the safety
+    # filter treats addresses outside their domains as external.
+    participants: tuple[str, ...] = ()
 
 
 class Category(StrEnum):
@@ -77,6 +80,32 @@ class Triage(BaseModel):
 
 class Summary(BaseModel):
     text: str = Field(max_length=2000)
+
+
+class ReplyDraft(BaseModel):
+    """A reply for the owner to edit and send; nothing sends it without the owner."""
+
+    body: str = Field(min_length=1, max_length=6000)
+    # Ids of the company-context entries the draft relies on, so the UI can show them.
+    cited_context_ids: list[str] = Field(default_factory=list)
+
+
+class ContextKind(StrEnum):
+    TONE = "tone"
+    SIGNATURE = "signature"
+    FACT = "fact"
+    POLICY = "policy"
+
+
+class ContextEntry(BaseModel):
+    """One piece of an organization's company context, as the hub stores it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: ContextKind
+    title: str
+    body: str
 
 
 class Usage(BaseModel):

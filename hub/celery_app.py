@@ -43,6 +43,8 @@ celery_app.conf.update(
     beat_schedule={
         "sweep-inbound-events": {"task": str(JobName.SWEEP_INBOUND_EVENTS), "schedule": 60.0},
         "sweep-outbox": {"task": str(JobName.SWEEP_OUTBOX), "schedule": 60.0},
+        "sweep-analyses": {"task": str(JobName.SWEEP_ANALYSES), "schedule": 60.0},
+        "renew-watches": {"task": str(JobName.RENEW_WATCHES), "schedule": 6 * 3600.0},
     },
 )
 

@@ -33,13 +33,18 @@ class InProcessRunner:
         self._timers: set[threading.Timer] = set()
         self._lock = threading.Lock()
         self._stopped = threading.Event()
+        self._idle = threading.Condition()
+        self._in_flight = 0
 
     def send(self, job: JobName, kwargs: dict[str, str]) -> None:
         self._submit(job, kwargs, attempt=0)
 
     def _submit(self, job: JobName, kwargs: dict[str, str], *, attempt: int) -> None:
-        if not self._stopped.is_set():
-            self._executors[JOB_QUEUES[job]].submit(self._run, job, kwargs, attempt)
+        if self._stopped.is_set():
+            return
+        with self._idle:
+            self._in_flight += 1
+        self._executors[JOB_QUEUES[job]].submit(self._run, job, kwargs, attempt)
 
     def _run(self, job: JobName, kwargs: dict[str, str], attempt: int) -> None:
         spec = JOBS[job]
@@ -57,6 +62,9 @@ class InProcessRunner:
             log.exception("job.failed")
         finally:
             structlog.contextvars.unbind_contextvars("job")
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
 
     def _later(self, delay: float, job: JobName, kwargs: dict[str, str], attempt: int) -> None:
         def fire() -> None:
@@ -69,6 +77,15 @@ class InProcessRunner:
         with self._lock:
             self._timers.add(timer)
         timer.start()
+
+    def drain(self, timeout: float) -> bool:
+        """Wait until queued jobs and the jobs they enqueue are done (not timed retries).
+
+        Commands that exit right after their work (manage.py sync) call this, so the
+        analysis and delivery their sync triggered are not lost with the process.
+        """
+        with self._idle:
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout=timeout)
 
     def start_beat(self, jobs: list[JobName], *, every_seconds: float) -> None:
         """Run the periodic jobs (the sweepers) as Celery beat would."""

@@ -28,7 +28,9 @@ class JobName(StrEnum):
     PROCESS_INBOUND_EVENT = "hub.webhooks.process_inbound_event"
     SWEEP_INBOUND_EVENTS = "hub.webhooks.sweep_inbound_events"
     SYNC_ACCOUNT = "hub.connections.sync_account"
+    RENEW_WATCHES = "hub.connections.renew_watches"
     ANALYZE_THREAD = "hub.analysis.analyze_thread"
+    SWEEP_ANALYSES = "hub.analysis.sweep_analyses"
     DELIVER = "hub.outbox.deliver"
     SWEEP_OUTBOX = "hub.outbox.sweep_outbox"
 
@@ -37,7 +39,9 @@ JOB_QUEUES: dict[JobName, Queue] = {
     JobName.PROCESS_INBOUND_EVENT: Queue.INGEST,
     JobName.SWEEP_INBOUND_EVENTS: Queue.INGEST,
     JobName.SYNC_ACCOUNT: Queue.INGEST,
+    JobName.RENEW_WATCHES: Queue.INGEST,
     JobName.ANALYZE_THREAD: Queue.AI,
+    JobName.SWEEP_ANALYSES: Queue.AI,
     JobName.DELIVER: Queue.OUTBOUND,
     JobName.SWEEP_OUTBOX: Queue.OUTBOUND,
 }

@@ -30,6 +30,7 @@ from hub.queue import JobName, Publisher, set_publisher
 
 USER_AGENT = "inbox-hub/0.1"
 SWEEP_EVERY_SECONDS = 60.0
+RENEW_EVERY_SECONDS = 6 * 3600.0
 
 
 @dataclass
@@ -122,8 +123,10 @@ def _default_publisher(settings: Settings) -> Publisher:
         return CeleryPublisher()
     runner = InProcessRunner()
     runner.start_beat(
-        [JobName.SWEEP_INBOUND_EVENTS, JobName.SWEEP_OUTBOX], every_seconds=SWEEP_EVERY_SECONDS
+        [JobName.SWEEP_INBOUND_EVENTS, JobName.SWEEP_ANALYSES, JobName.SWEEP_OUTBOX],
+        every_seconds=SWEEP_EVERY_SECONDS,
     )
+    runner.start_beat([JobName.RENEW_WATCHES], every_seconds=RENEW_EVERY_SECONDS)
     return runner
 
 

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
+import re
 
-# Tried in order once the declared charset fails: UTF-8 is by far the most common
-# mislabel, cp1252 covers legacy Windows senders, latin-1 decodes any byte.
-_FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
+from connectors.mail.charsets import decode_bytes
+
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
+_UU_BEGIN = re.compile(rb"^begin [0-7]{3,4} ", re.MULTILINE)
+
+# Transfer-encoding labels seen in the wild, mapped to what the sender meant.
+_TRANSFER_ALIASES = {
+    "base64": "base64",
+    "base-64": "base64",
+    "quoted-printable": "quoted-printable",
+    "quoted printable": "quoted-printable",
+    "quotedprintable": "quoted-printable",
+    "qp": "quoted-printable",
+    "x-uuencode": "uuencode",
+    "x-uue": "uuencode",
+    "uuencode": "uuencode",
+    "uue": "uuencode",
+}
+_IDENTITY = {"", "7bit", "8bit", "binary", "7-bit", "8-bit", "8bits", "7bits", "plain", "none"}
 
 
 def b64decode_lenient(data: str | bytes) -> bytes:
@@ -26,26 +42,65 @@ def b64decode_lenient(data: str | bytes) -> bytes:
         raise ValueError("not base64") from exc
 
 
+def b64decode_forgiving(data: bytes) -> tuple[bytes, bool]:
+    """Decode a base64 body whatever is wrong with it; the flag says something was."""
+    try:
+        return base64.b64decode(data, validate=False), False
+    except (binascii.Error, ValueError):
+        pass
+    # Junk characters, stray padding or a cut-off last quantum: keep what decodes.
+    cleaned = _NOT_BASE64.sub(b"", data)
+    if len(cleaned) % 4 == 1:
+        cleaned = cleaned[:-1]
+    cleaned += b"=" * (-len(cleaned) % 4)
+    try:
+        return base64.b64decode(cleaned), True
+    except (binascii.Error, ValueError):
+        return b"", True
+
+
+def _uudecode(data: bytes) -> tuple[bytes, bool]:
+    out: list[bytes] = []
+    broken = False
+    match = _UU_BEGIN.search(data)
+    lines = data[match.end() :].split(b"\n")[1:] if match else data.split(b"\n")
+    for line in lines:
+        line = line.rstrip(b"\r")
+        if line in {b"end", b"`", b""}:
+            if line == b"end":
+                break
+            continue
+        try:
+            out.append(binascii.a2b_uu(line))
+        except binascii.Error:
+            broken = True
+    return b"".join(out), broken
+
+
+def transfer_decode(payload: bytes, encoding: str | None) -> tuple[bytes, str | None]:
+    """Undo a Content-Transfer-Encoding, never raising; returns a defect when sloppy."""
+    label = (encoding or "").strip().strip("\"'").lower()
+    kind = _TRANSFER_ALIASES.get(label)
+    defect = f"sloppy transfer encoding {label[:30]!r}" if kind and kind != label else None
+    if kind == "base64":
+        data, broken = b64decode_forgiving(payload)
+        return data, "broken base64" if broken else defect
+    if kind == "quoted-printable":
+        try:
+            return binascii.a2b_qp(payload), defect
+        except (binascii.Error, ValueError):
+            return payload, "broken quoted-printable"
+    if kind == "uuencode":
+        data, broken = _uudecode(payload)
+        return data, "broken uuencode" if broken else None
+    if label not in _IDENTITY:
+        return payload, f"unknown transfer encoding {label[:30]!r}"
+    return payload, None
+
+
 def decode_text(data: bytes, charset: str | None) -> tuple[str, str | None]:
     """Decode body bytes with the declared charset, falling back when it lies.
 
     Returns the text and a defect description when a fallback was needed.
     """
-    declared = (charset or "").strip().strip('"').lower()
-    defect: str | None = None
-    if declared:
-        try:
-            codecs.lookup(declared)
-        except LookupError:
-            defect = f"unknown charset {declared[:40]}"
-        else:
-            try:
-                return data.decode(declared), None
-            except UnicodeDecodeError:
-                defect = f"body not valid {declared[:40]}"
-    for fallback in _FALLBACK_CHARSETS:
-        try:
-            return data.decode(fallback), defect
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), defect  # pragma: no cover - latin-1 maps every byte
+    return decode_bytes(data, charset)

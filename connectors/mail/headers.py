@@ -6,28 +6,33 @@ set of rules decodes RFC 2047 words, addresses, message ids and dates.
 
 from __future__ import annotations
 
+import binascii
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from email.errors import HeaderParseError
-from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 
+from connectors.mail.charsets import decode_bytes, decode_header_bytes
+from connectors.mail.encoding import b64decode_lenient
 from connectors.mail.types import Address
 
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
 _SURROGATES = re.compile(r"[\udc80-\udcff]")
+# RFC 2047 word; the charset may carry an RFC 2231 language suffix ("utf-8*en").
+_ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = re.compile(r"\s+")
+
+
+def repair_surrogates(value: str) -> str:
+    """Raw 8-bit bytes the stdlib parser kept as surrogates, decoded by a charset guess."""
+    if not _SURROGATES.search(value):
+        return value
+    return decode_header_bytes(value.encode("utf-8", "surrogateescape"))
 
 
 def _clean(value: str) -> str:
-    """Unfold and repair raw 8-bit header bytes the stdlib parser left as surrogates."""
-    if _SURROGATES.search(value):
-        raw = value.encode("ascii", "surrogateescape")
-        try:
-            value = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            value = raw.decode("latin-1")
-    return value.replace("\r", "").replace("\n", "")
+    """Unfold and repair raw 8-bit header bytes."""
+    return repair_surrogates(value).replace("\r", "").replace("\n", "")
 
 
 class HeaderMap:
@@ -48,14 +53,55 @@ class HeaderMap:
         return isinstance(name, str) and self.get(name) is not None
 
 
+def _word_bytes(encoding: str, payload: str) -> bytes | None:
+    if encoding in "bB":
+        try:
+            return b64decode_lenient(payload)
+        except ValueError:
+            return None
+    try:
+        return binascii.a2b_qp(payload.replace("_", " ").encode("ascii", "replace"))
+    except (binascii.Error, ValueError):
+        return None
+
+
 def decode_words(value: str) -> str:
-    """Decode RFC 2047 encoded words; on a broken encoding keep the raw text."""
+    """Decode RFC 2047 encoded words, never raising; a broken word stays as written.
+
+    Adjacent words in one charset are joined as bytes before decoding, because senders
+    split multi-byte characters across words; whitespace between words is dropped.
+    """
     if "=?" not in value:
         return value
-    try:
-        return str(make_header(decode_header(value)))
-    except (HeaderParseError, LookupError, UnicodeDecodeError, ValueError):
-        return value
+    out: list[str] = []
+    pending: list[bytes] = []
+    pending_charset = ""
+    pos = 0
+
+    def flush() -> None:
+        if pending:
+            out.append(decode_bytes(b"".join(pending), pending_charset)[0])
+            pending.clear()
+
+    for match in _ENCODED_WORD.finditer(value):
+        gap = value[pos : match.start()]
+        decoded = _word_bytes(match.group(2), match.group(3))
+        if decoded is None:
+            flush()
+            out.append(gap + match.group(0))
+        else:
+            charset = match.group(1).lower()
+            if gap and not (pending and _BETWEEN_WORDS.fullmatch(gap)):
+                flush()
+                out.append(gap)
+            elif pending and charset != pending_charset:
+                flush()
+            pending_charset = charset
+            pending.append(decoded)
+        pos = match.end()
+    flush()
+    out.append(value[pos:])
+    return "".join(out)
 
 
 def parse_addresses(values: Iterable[str]) -> tuple[Address, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,13 +17,29 @@ class Address:
 class AttachmentInfo:
     filename: str
     content_type: str
-    size: int
+    size: int  # decoded bytes
     content_id: str | None = None
     inline: bool = False
+    sha256: str | None = None  # hex of the decoded bytes; None when they were not at hand
+    # Gmail attachmentId / Graph attachment id, to fetch bytes the resource did not carry.
+    provider_attachment_id: str | None = None
+    # Decodes the bytes again on demand from the parsed source instead of keeping a
+    # second decoded copy next to the message; None when only metadata is known.
+    loader: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+
+    def read_bytes(self) -> bytes | None:
+        """The decoded content, or None when the source held only metadata."""
+        return self.loader() if self.loader is not None else None
 
 
 @dataclass(frozen=True)
 class ParsedMessage:
+    """One message, whatever its source.
+
+    provider_id / provider_thread_id: Gmail id / threadId, Graph id / conversationId, or
+    for bare MIME the Message-ID and None.
+    """
+
     provider_id: str
     provider_thread_id: str | None
     message_id: str | None  # RFC 5322 Message-ID without angle brackets
@@ -42,3 +59,8 @@ class ParsedMessage:
     ] = ()  # e.g. "list-unsubscribe", "auto-submitted", "precedence:bulk"
     attachments: tuple[AttachmentInfo, ...] = ()
     defects: tuple[str, ...] = field(default_factory=tuple)
+    reply_to: tuple[Address, ...] = ()
+    signature: str = ""  # the sign-off block set aside from visible_text, if any
+    html: str = ""  # the HTML body, sanitized (no scripts, handlers or remote loads)
+    language: str | None = None  # ISO 639-1 code of visible_text, None when unsure
+    source: str = "mime"  # "mime", "gmail" or "graph"

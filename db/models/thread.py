@@ -29,6 +29,8 @@ class Thread(UUIDPk, Timestamps, Base):
     summary: Mapped[str | None] = mapped_column(Text)
     # Hash of the content the last analysis saw: unchanged content is never re-analyzed.
     analyzed_hash: Mapped[str | None] = mapped_column(String(64))
+    # Set when new messages arrive, cleared by the analysis: a lost job is swept up.
+    analysis_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class Message(UUIDPk, Timestamps, Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import structlog
 
@@ -40,3 +41,13 @@ def analyze_thread(thread_id: uuid.UUID, *, rt: Runtime) -> bool:
         tokens_out=triage.usage.tokens_out + summary.usage.tokens_out,
     )
     return True
+
+
+def sweep_analyses(*, rt: Runtime) -> int:
+    with rt.sessions.begin() as session:
+        count = service.requeue_stale_analyses(
+            session, older_than=timedelta(seconds=rt.settings.inbound_sweep_after_seconds)
+        )
+    if count:
+        log.info("analysis.swept", count=count)
+    return count

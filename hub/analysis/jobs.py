@@ -13,3 +13,8 @@ from hub.wiring import runtime
 @job(JobName.ANALYZE_THREAD)
 def analyze_thread(thread_id: str) -> None:
     flows.analyze_thread(UUID(thread_id), rt=runtime())
+
+
+@job(JobName.SWEEP_ANALYSES, max_retries=0)
+def sweep_analyses() -> None:
+    flows.sweep_analyses(rt=runtime())

@@ -7,6 +7,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from hub.db_ops import insert_ignoring_conflicts
 from hub.errors import NotFound
 from hub.events.service import publish_after_commit
 from hub.outbox.service import SLACK_THREAD_NOTICE, add_to_outbox
+from hub.queue import JobName, enqueue_after_commit
 
 TRIAGE = "triage"
 SUMMARY = "summary"
@@ -100,8 +102,25 @@ def _last_summary(session: Session, thread_id: uuid.UUID) -> tuple[set[str], str
 
 
 def already_analyzed(session: Session, thread_id: uuid.UUID, content_hash: str) -> bool:
+    """True when the content is unchanged since the last analysis (the request is settled)."""
     thread = session.get(Thread, thread_id)
-    return thread is not None and thread.analyzed_hash == content_hash
+    if thread is None or thread.analyzed_hash != content_hash:
+        return False
+    thread.analysis_requested_at = None
+    return True
+
+
+def requeue_stale_analyses(session: Session, *, older_than: timedelta, limit: int = 500) -> int:
+    """Threads whose analysis job was lost (worker died, broker down) get a new job."""
+    stale = session.scalars(
+        select(Thread.id)
+        .where(Thread.analysis_requested_at < datetime.now(UTC) - older_than)
+        .order_by(Thread.analysis_requested_at)
+        .limit(limit)
+    ).all()
+    for thread_id in stale:
+        enqueue_after_commit(session, JobName.ANALYZE_THREAD, thread_id=str(thread_id))
+    return len(stale)
 
 
 def store_analysis(
@@ -124,6 +143,7 @@ def store_analysis(
     thread.needs_reply = triage.output.needs_reply
     thread.summary = summary.output.text
     thread.analyzed_hash = data.content_hash
+    thread.analysis_requested_at = None
     _propose_tasks(session, thread, triage.output)
     _queue_notice(session, thread, triage.output, summary.output)
     publish_after_commit(session, thread.org_id, "thread.analyzed", thread_id=str(thread.id))

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import structlog
 
-from connectors.errors import AuthExpired, CursorExpired
-from connectors.types import ChangeBatch, Credentials, Provider
+from connectors.errors import AuthExpired, CursorExpired, ProviderUnavailable, RateLimited
+from connectors.types import ChangeBatch, Credentials, Provider, Watch
 from db.enums import AccountStatus
 from hub.connections import service
+from hub.errors import RetryLater
 from hub.events.service import publish_after_commit
 from hub.queue import JobName, enqueue_after_commit
 from hub.threads.service import ingest_messages
 from hub.wiring import Runtime
 
 log = structlog.get_logger(__name__)
+
+RENEW_AHEAD = timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,17 @@ def sync_account(account_id: uuid.UUID, *, rt: Runtime) -> SyncResult:
                 return SyncResult(new_messages=0, threads=())
             return _sync(account_id, view, rt=rt)
         except AuthExpired as exc:
-            with rt.sessions.begin() as session:
-                service.mark_needs_reauth(session, account_id, str(exc) or "token rejected")
-            log.warning("account.needs_reauth", account_id=str(account_id))
+            _needs_reauth(account_id, exc, rt=rt)
             raise
+        except (RateLimited, ProviderUnavailable) as exc:
+            after = exc.retry_after if isinstance(exc, RateLimited) else None
+            raise RetryLater(f"{type(exc).__name__}: {exc}", after=after) from exc
+
+
+def _needs_reauth(account_id: uuid.UUID, exc: AuthExpired, *, rt: Runtime) -> None:
+    with rt.sessions.begin() as session:
+        service.mark_needs_reauth(session, account_id, str(exc) or "token rejected")
+    log.warning("account.needs_reauth", account_id=str(account_id))
 
 
 def _load(account_id: uuid.UUID, *, rt: Runtime) -> _AccountView | None:
@@ -116,3 +127,30 @@ def _apply(
         resynced=resynced,
     )
     return SyncResult(ingested.new_messages, ingested.threads, resynced)
+
+
+def ensure_watch(account_id: uuid.UUID, *, rt: Runtime) -> Watch | None:
+    """Start or renew the provider's push subscription for one account."""
+    try:
+        view = _load(account_id, rt=rt)
+        if view is None:
+            return None
+        source = rt.registry.message_source(view.provider)
+        watch = source.watch(view.credentials, account=view.external_id)
+    except AuthExpired as exc:
+        _needs_reauth(account_id, exc, rt=rt)
+        return None
+    with rt.sessions.begin() as session:
+        service.record_watch(session, account_id, watch)
+    log.info("account.watch_renewed", account_id=str(account_id), expires_at=str(watch.expires_at))
+    return watch
+
+
+def renew_watches(*, rt: Runtime) -> int:
+    """Renew every watch that lapses within RENEW_AHEAD (Gmail's last about 7 days)."""
+    providers = [str(p) for p in rt.registry.message_sources]
+    with rt.sessions.begin() as session:
+        due = service.accounts_needing_watch(
+            session, providers=providers, renew_before=datetime.now(UTC) + RENEW_AHEAD
+        )
+    return sum(1 for account_id in due if ensure_watch(account_id, rt=rt) is not None)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from connectors.types import Credentials, TokenGrant
+from connectors.types import Credentials, TokenGrant, Watch
 from db.enums import AccountStatus
-from db.models import Account
+from db.models import Account, Subscription
 from hub.errors import NotFound
 
 REFRESH_MARGIN = timedelta(minutes=5)
@@ -61,3 +63,46 @@ def advance_cursor(session: Session, account_id: uuid.UUID, cursor: str) -> None
         return
     account.sync_cursor = cursor
     account.last_synced_at = datetime.now(UTC)
+
+
+def accounts_needing_watch(
+    session: Session, *, providers: Sequence[str], renew_before: datetime
+) -> list[uuid.UUID]:
+    """Active accounts whose push subscription is missing or expires before renew_before."""
+    latest = (
+        select(Subscription.account_id, func.max(Subscription.expires_at).label("expires_at"))
+        .group_by(Subscription.account_id)
+        .subquery()
+    )
+    query = (
+        select(Account.id)
+        .outerjoin(latest, latest.c.account_id == Account.id)
+        .where(
+            Account.status == AccountStatus.ACTIVE,
+            Account.provider.in_(providers),
+            or_(latest.c.expires_at.is_(None), latest.c.expires_at < renew_before),
+        )
+    )
+    return list(session.scalars(query))
+
+
+def record_watch(session: Session, account_id: uuid.UUID, watch: Watch) -> Subscription:
+    """Keep one subscription row per account, updated in place on renewal."""
+    subscription = session.scalars(
+        select(Subscription).where(Subscription.account_id == account_id)
+    ).first()
+    if subscription is None:
+        subscription = Subscription(account_id=account_id, expires_at=watch.expires_at)
+        session.add(subscription)
+    subscription.external_id = watch.external_id
+    subscription.expires_at = watch.expires_at
+    return subscription
+
+
+def find_account_by_external_id(session: Session, provider: str, external_id: str) -> Account:
+    account = session.scalars(
+        select(Account).where(Account.provider == provider, Account.external_id == external_id)
+    ).one_or_none()
+    if account is None:
+        raise NotFound(f"no {provider} account {external_id}")
+    return account

@@ -119,6 +119,7 @@ def _message_row(account: Account, thread: Thread, parsed: ParsedMessage) -> Mes
 
 def _touch_thread(thread: Thread, parsed: ParsedMessage) -> None:
     thread.message_count = (thread.message_count or 0) + 1
+    thread.analysis_requested_at = datetime.now(UTC)
     if not thread.subject:
         thread.subject = parsed.subject
     sent = parsed.date or datetime.now(UTC)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import structlog
 
-from connectors.errors import AuthExpired, ConnectorError, ProviderUnavailable, RateLimited
+from connectors.errors import AuthExpired, ConnectorError
 from hub.connections.flows import sync_account
 from hub.errors import RetryLater
 from hub.webhooks import service
@@ -31,10 +31,9 @@ def process_inbound_event(event_id: uuid.UUID, *, rt: Runtime) -> None:
         account_id = account.id
     try:
         sync_account(account_id, rt=rt)
-    except (RetryLater, RateLimited, ProviderUnavailable) as exc:
-        _record_failure(rt, event_id, f"{type(exc).__name__}: {exc}", retryable=True)
-        after = exc.retry_after if isinstance(exc, RateLimited) else None
-        raise RetryLater(str(exc), after=after) from exc
+    except RetryLater as exc:
+        _record_failure(rt, event_id, str(exc), retryable=True)
+        raise
     except (AuthExpired, ConnectorError) as exc:
         _record_failure(rt, event_id, f"{type(exc).__name__}: {exc}", retryable=False)
         return

@@ -176,3 +176,21 @@ def test_event_stream_announces_new_and_analyzed_threads(stack: Stack) -> None:
     with stack.rt.sessions() as session:
         ids = {str(i) for i in session.scalars(select(Thread.id))}
     assert {event["thread_id"] for event in seen} <= ids
+
+
+def test_slack_rate_limit_is_retried_after_retry_after(stack: Stack) -> None:
+    stack.fakes.slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    stack.fakes.gmail.deliver(MAILBOX, "Priya Shah <priya@example.org>", SUBJECT, BODY)
+    headers, body = mint(stack)
+    assert stack.push(headers, body).status_code == 204
+
+    wait_for(
+        "a notice per thread, all delivered despite the 429",
+        lambda: (
+            count(stack, Thread) == count(stack, Outbox)
+            and count(stack, Outbox) == count(stack, Outbox, Outbox.status == OutboxStatus.SENT)
+        ),
+    )
+    assert count(stack, Outbox, Outbox.attempts == 2) == 1
+    assert stack.fakes.slack.calls["chat.postMessage"] == count(stack, Outbox) + 1
+    assert len(stack.fakes.slack.messages) == count(stack, Outbox)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,10 +14,10 @@ from connectors.errors import AuthExpired
 from connectors.sandbox import MAILBOX, Sandbox, start_sandbox
 from db.enums import AccountStatus, OutboxStatus
 from db.migrate import upgrade
-from db.models import Account, Outbox, Thread
-from hub.analysis.flows import analyze_thread
+from db.models import Account, Outbox, Subscription, Thread
+from hub.analysis.flows import analyze_thread, sweep_analyses
 from hub.config import Settings
-from hub.connections.flows import sync_account
+from hub.connections.flows import renew_watches, sync_account
 from hub.errors import RetryLater
 from hub.outbox.flows import deliver
 from hub.queue import JobName
@@ -160,3 +161,25 @@ def test_unknown_slack_channel_is_a_recorded_failure(world: World) -> None:
         assert row.status == OutboxStatus.FAILED
         assert row.last_error is not None
         assert "channel_not_found" in row.last_error
+
+
+def test_watches_are_started_then_renewed_only_when_due(world: World) -> None:
+    assert renew_watches(rt=world.rt) == 1
+    with world.rt.sessions() as session:
+        subscription = session.scalars(select(Subscription)).one()
+        assert subscription.expires_at > datetime.now(UTC) + timedelta(days=6)
+    assert renew_watches(rt=world.rt) == 0
+    assert world.fakes.gmail.calls["watch"] == 1
+
+
+def test_a_lost_analysis_job_is_swept(world: World) -> None:
+    result = sync_account(world.account_id, rt=world.rt)
+    world.jobs.sent.clear()  # the analysis jobs were lost with a crashed worker
+    with world.rt.sessions.begin() as session:
+        thread = session.get(Thread, result.threads[0])
+        assert thread is not None
+        thread.analysis_requested_at = datetime.now(UTC) - timedelta(minutes=10)
+    assert sweep_analyses(rt=world.rt) == 1
+    assert world.queued(JobName.ANALYZE_THREAD) == [str(result.threads[0])]
+    assert analyze_thread(result.threads[0], rt=world.rt) is True
+    assert sweep_analyses(rt=world.rt) == 0

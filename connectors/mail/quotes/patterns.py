@@ -1,0 +1,120 @@
+"""Language tables and compiled line patterns for quote, forward and signature markers.
+
+Every pattern is compiled once, anchored, and uses bounded repetition so a hostile body
+cannot make a line match take more than linear time.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Verbs that end an attribution line ("On <date>, <who> wrote:") per language.
+_WROTE = (
+    r"wrote|writes|sent|schrieb|geschrieben|a\s+écrit|écrit|escribió|escreveu|"
+    r"ha\s+scritto|scrisse|schreef|geschreven|skrev|skriver|kirjoitti|napisał\(a\)|napisała|"
+    r"napisał|napisal|написал\(а\)|написала|написал|пишет|написав\(ла\)|написав|пише|"
+    r"đã\s+viết|yazdı|írta"
+)
+# CJK attributions end in a full-width or ASCII colon without a word boundary.
+_WROTE_CJK = r"写道|寫道|書きました|のメッセージ|님이\s*작성"
+# Lead words that open an attribution in languages that put the verb in the middle.
+_LEADS = r"On|Am|Le|El|Em|Il|Op|Den|På|W\s+dniu|Dnia|Vào|В|У|Le\s+\S+|Op\s+\S+"
+
+ATTRIBUTION = re.compile(
+    rf"^\s*(?:(?:{_LEADS})\s.{{0,300}}?(?:\b(?:{_WROTE}))\b.{{0,200}}[:：]"
+    rf"|.{{0,300}}?\b(?:{_WROTE})\s*[:：]"
+    rf"|.{{0,300}}?(?:{_WROTE_CJK}).{{0,40}}[:：])\s*$",
+    re.IGNORECASE,
+)
+# An attribution needs some evidence of being one: a date, a time or an address.
+ATTRIBUTION_EVIDENCE = re.compile(r"\d|@|<[^>]{1,200}>")
+# A line that ends with a colon and carries a date and a name or address: language-free
+# attribution, accepted only when quoted (">") lines follow it.
+LOOSE_ATTRIBUTION = re.compile(r"^\s*\S.{0,300}\d.{0,300}[:：]\s*$")
+
+_ORIGINAL = (
+    r"Original\s+Message|Original\s+E-?mail|Ursprüngliche\s+Nachricht|Originalnachricht|"
+    r"Message\s+d'origine|Message\s+original|Mensaje\s+original|Mensagem\s+original|"
+    r"Messaggio\s+originale|Oorspronkelijk\s+bericht|Origineel\s+bericht|"
+    r"Originalmeddelande|Ursprungligt\s+meddelande|Opprinnelig\s+melding|"
+    r"Oprindelig\s+meddelelse|Original\s+meddelelse|Alkuperäinen\s+viesti|"
+    r"Wiadomość\s+oryginalna|Oryginalna\s+wiadomość|Исходное\s+сообщение|"
+    r"Оригинальное\s+сообщение|Оригінальне\s+повідомлення|Вихідне\s+повідомлення|"
+    r"原始邮件|原始郵件|原始信件|元のメッセージ|Původní\s+zpráva|Eredeti\s+üzenet|Orijinal\s+mesaj"
+)
+_FORWARDED = (
+    r"Forwarded\s+message|Forwarded\s+e-?mail|Weitergeleitete\s+Nachricht|"
+    r"Message\s+transféré|Mensaje\s+reenviado|Mensagem\s+encaminhada|Mensagem\s+reencaminhada|"
+    r"Messaggio\s+inoltrato|Doorgestuurd\s+bericht|Vidarebefordrat\s+meddelande|"
+    r"Videresendt\s+melding|Videresendt\s+meddelelse|Välitetty\s+viesti|"
+    r"Przekazana\s+wiadomość|Wiadomość\s+przekazana|Пересылаемое\s+сообщение|"
+    r"Пересланное\s+сообщение|Переслане\s+повідомлення|Пересланий\s+лист|"
+    r"转发的邮件|轉寄的郵件|已转发邮件|転送されたメッセージ|Přeposlaná\s+zpráva"
+)
+_DASHES = r"[-_=*~\s]{2,40}"
+ORIGINAL_MESSAGE = re.compile(rf"^\s*{_DASHES}\s*(?:{_ORIGINAL})\s*:?\s*{_DASHES}\s*$", re.I)
+FORWARD_MARKER = re.compile(
+    rf"^\s*>?\s*(?:{_DASHES}\s*(?:{_FORWARDED})\s*:?\s*{_DASHES}"
+    r"|Begin\s+forwarded\s+message\s*:|Début\s+du\s+message\s+(?:réexpédié|transféré)\s*:"
+    r"|Anfang\s+der\s+weitergeleiteten\s+(?:Nachricht|E-Mail)\s*:"
+    r"|Inicio\s+del\s+mensaje\s+reenviado\s*:|Início\s+da\s+mensagem\s+(?:reencaminhada|encaminhada)\s*:"
+    r"|Inizio\s+messaggio\s+inoltrato\s*:|Begin\s+doorgestuurd\s+bericht\s*:"
+    r"|Vidarebefordrat\s+brev\s*:|Начало\s+пересылаемого\s+сообщения\s*:"
+    r"|(?:{_FORWARDED})\s*:)\s*$",
+    re.IGNORECASE,
+)
+# An attribution written between dash runs: "-----On <date>, <who> wrote-----".
+DASHED_ATTRIBUTION = re.compile(rf"^\s*-{{2,40}}\s*\S.{{0,300}}\b(?:{_WROTE})\b\s*:?\s*-{{2,40}}\s*$", re.I)
+
+_FROM = (
+    r"From|Von|De|Da|Van|Från|Fra|Frå|Lähettäjä|Od|Nadawca|От|От\s+кого|Від|Kimden|Feladó|"
+    r"Afzender|Remitente|Mittente|Expéditeur|发件人|寄件者|差出人|보낸\s*사람"
+)
+_SENT = (
+    r"Sent|Date|Gesendet|Datum|Envoyé|Envoyé\s+le|Enviado|Enviada|Fecha|Data|Inviato|"
+    r"Verzonden|Verstuurd|Skickat|Sendt|Dato|Lähetetty|Päivämäärä|Wysłano|Wysłany|Data\s+wysłania|"
+    r"Отправлено|Дата|Надіслано|Gönderildi|Tarih|Elküldve|发送时间|日期|寄件日期|送信日時|日付|날짜|보낸\s*날짜"
+)
+_TO = (
+    r"To|An|À|A|Para|Aan|Till|Til|Vastaanottaja|Do|Кому|Komu|Kime|Címzett|收件人|收件者|宛先|받는\s*사람"
+)
+_OTHER = (
+    r"Cc|Bcc|Kopie|Copie|Copie\s+à|CC|Kopio|DW|Kopia|Копия|Копія|Bilgi|Másolat|抄送|副本|"
+    r"Subject|Betreff|Objet|Asunto|Assunto|Oggetto|Onderwerp|Ämne|Emne|Aihe|Temat|Тема|"
+    r"Konu|Tárgy|主题|主旨|件名|제목|Reply-To|Antwort\s+an|Risposta|Répondre\s+à|Responder\s+a|"
+    r"Importance|Wichtigkeit|Priorität"
+)
+_FIELD_TAIL = r"\s*(?:\*\*|\*)?\s*[:：]"
+_FIELD_HEAD = r"^\s*>?\s*(?:\*\*|\*)?"
+HEADER_FROM = re.compile(rf"{_FIELD_HEAD}(?:{_FROM}){_FIELD_TAIL}", re.IGNORECASE)
+HEADER_ANY = re.compile(rf"{_FIELD_HEAD}(?:{_FROM}|{_SENT}|{_TO}|{_OTHER}){_FIELD_TAIL}", re.I)
+# A Russian/Ukrainian/Polish-style one-line From header, "From: X [mailto:y]" etc. need
+# nothing more; the block rule in text.py asks for two fields.
+
+# Mobile and client footers, in the languages we know. Bounded to short lines so a
+# sentence that merely mentions "sent from my phone" is not taken for a footer.
+MOBILE_FOOTER = re.compile(
+    r"^\s*[(<\[]*\s*(?:"
+    r"Sent\s+(?:from|via|with|using|by|on)\s.{1,80}"
+    r"|From\s+my\s+(?:i\S+|android|mobile|phone|samsung|galaxy|blackberry).{0,60}"
+    r"|Get\s+(?:\[?Outlook|the\s+\w+\s+app).{0,80}"
+    r"|Envoyé\s+(?:de|depuis|avec|à\s+partir)\s.{1,80}"
+    r"|(?:Von|Gesendet\s+von|Gesendet\s+mit)\s+(?:meinem|meiner|mein|der|dem|einem)\s.{1,80}"
+    r"|Diese\s+Nachricht\s+wurde\s+von\s+meinem\s.{1,100}gesendet.?"
+    r"|Enviado\s+(?:desde|do|de|con|com|a\s+partir)\s.{1,80}"
+    r"|Inviato\s+(?:da|dal|con|tramite)\s.{1,80}"
+    r"|Verzonden\s+(?:met|vanaf|van|via)\s.{1,80}|Verstuurd\s+(?:met|vanaf|van)\s.{1,80}"
+    r"|Skickat\s+från\s.{1,80}|Sendt\s+fra\s.{1,80}|Lähetetty\s.{1,80}"
+    r"|Wysłane\s+z\s.{1,80}|Wysłano\s+z\s.{1,80}"
+    r"|Отправлено\s+(?:с|из|через)\s.{1,80}|Надіслано\s+(?:з|із|через)\s.{1,80}"
+    r"|(?:从|從|来自)我的.{1,40}|.{1,40}(?:から送信|より送信)"
+    r"|sent\s+by\s+\w+"
+    r")\s*[)>\]]*\s*$",
+    re.IGNORECASE,
+)
+# "-- " is the RFC 3676 signature delimiter; "--" and "—" are common sloppy variants.
+SIG_DELIMITER = re.compile(r"^(?:--|—|–|-- ?)\s*$")
+# A line made only of rule characters (with at most one leading word character, as
+# discourse's trimmer allows for "ᐧ" tracking marks).
+RULE_LINE = re.compile(r"^\s*\S?\s*(?:-{2,}|_{2,}|={2,}|\*{2,}|~{2,}|#{2,}|\+{2,}|—{1,})\s*$")
+QUOTE_LINE = re.compile(r"^\s{0,4}>")
