@@ -18,14 +18,14 @@ from rank_bm25 import BM25Plus
 from ai.types import ContextEntry
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_STOPWORDS = frozenset(
-    """a an the and or of to in on for with at by from is are was were be been it its this
+_STOPWORDS_TEXT = """a an the and or of to in on for with at by from is are was were be been
+    it its this
     that these those we you your our i me my he she they them do does did can could would
     will shall should may might have has had not no yes if so as but about into than then
     there here what which who whom how when where why please thanks hi hello
     der die das und ist nicht ich sie wir el la los las que de y en por para con le les des
-    et est pour avec o os que com não""".split()
-)
+    et est pour avec o os que com não"""
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
 def tokens(text: str) -> list[str]:
@@ -38,9 +38,7 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def rank_context(
-    query_text: str, entries: Sequence[ContextEntry], k: int
-) -> list[ContextEntry]:
+def rank_context(query_text: str, entries: Sequence[ContextEntry], k: int) -> list[ContextEntry]:
     """The k entries most relevant to query_text, best first; ties keep input order."""
     if k <= 0 or not entries:
         return []

@@ -34,12 +34,16 @@ class CorpusRecord:
 
 # A few very common words per language: enough to tell five languages apart in
 # business mail, which is all the per-language figures need.
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _LANGUAGE_WORDS = {
-    "de": frozenset("und der die das ist nicht bitte wir ich sie mit für bis zum den".split()),
-    "es": frozenset("el la los las que para por con una del gracias hola antes está".split()),
-    "fr": frozenset("le les des est pour avec une vous nous merci bonjour avant dans pas".split()),
-    "pt": frozenset("o os que para com uma não obrigado olá até você vocês do da".split()),
-    "en": frozenset("the and is to of for you we please with this that by on".split()),
+    "de": _words("und der die das ist nicht bitte wir ich sie mit für bis zum den"),
+    "es": _words("el la los las que para por con una del gracias hola antes está"),
+    "fr": _words("le les des est pour avec une vous nous merci bonjour avant dans pas"),
+    "pt": _words("o os que para com uma não obrigado olá até você vocês do da"),
+    "en": _words("the and is to of for you we please with this that by on"),
 }
 
 
@@ -57,7 +61,9 @@ def _sender_signals(author: str) -> tuple[str, ...]:
     return ("noreply-sender",) if noreply.startswith(("noreply", "donotreply")) else ()
 
 
-def record_from_json(raw: Mapping[str, Any], *, split_quotes: SplitQuotes | None = None) -> CorpusRecord:
+def record_from_json(
+    raw: Mapping[str, Any], *, split_quotes: SplitQuotes | None = None
+) -> CorpusRecord:
     body = str(raw.get("body_text", ""))
     if split_quotes is not None:
         visible, _quoted = split_quotes(body)

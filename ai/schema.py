@@ -15,8 +15,21 @@ from pydantic import BaseModel
 
 # Keywords strict mode rejects or that differ between servers; pydantic validates them.
 _DROP = frozenset(
-    {"default", "title", "minLength", "maxLength", "format", "pattern", "minimum", "maximum",
-     "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "examples"}
+    {
+        "default",
+        "title",
+        "minLength",
+        "maxLength",
+        "format",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minItems",
+        "maxItems",
+        "examples",
+    }
 )
 
 
@@ -33,6 +46,8 @@ def _strict(node: Any) -> Any:
             out[key] = {name: _strict(sub) for name, sub in value.items()}
         else:
             out[key] = _strict(value)
+    if node.get("format") == "date":
+        out["description"] = "a calendar date written YYYY-MM-DD"
     if out.get("type") == "object" or "properties" in out:
         out["type"] = "object"
         out["additionalProperties"] = False

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ai.base import AIBadOutput, AIError, GenerationRequest
+from ai.local.reply import draft_reply
 from ai.local.summary import incremental
 from ai.local.triage import triage
 from ai.types import AIResult, Summary, Usage
@@ -30,6 +31,12 @@ def _summary(request: GenerationRequest[Any]) -> BaseModel:
     return Summary(text=incremental(request.previous_summary, request.thread))
 
 
+def _reply(request: GenerationRequest[Any]) -> BaseModel:
+    return draft_reply(
+        request.thread, request.context, request.style_examples, request.instructions
+    )
+
+
 class LocalProvider:
     name: str = "local"
     model: str = "local-heuristic-1"
@@ -37,6 +44,7 @@ class LocalProvider:
     _steps: ClassVar[dict[str, Callable[[GenerationRequest[Any]], BaseModel]]] = {
         "triage": _triage,
         "summary": _summary,
+        "reply": _reply,
     }
 
     def generate(self, request: GenerationRequest[T]) -> AIResult[T]:

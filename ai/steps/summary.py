@@ -8,6 +8,7 @@ from mail text.
 from __future__ import annotations
 
 from ai.base import AIProvider, GenerationRequest
+from ai.budget import estimate_tokens, fit_thread
 from ai.prompts import FENCE_RULES, fence, render_thread
 from ai.steps.run import generate_checked
 from ai.types import AIResult, Summary, ThreadInput
@@ -28,7 +29,22 @@ def render(thread: ThreadInput, *, previous: str | None) -> str:
     return f"Summary so far:\n{so_far}\n\nNew messages:\n\n{render_thread(thread)}"
 
 
-def run(provider: AIProvider, thread: ThreadInput, *, previous: str | None) -> AIResult[Summary]:
+def run(
+    provider: AIProvider,
+    thread: ThreadInput,
+    *,
+    previous: str | None,
+    token_budget: int | None = None,
+) -> AIResult[Summary]:
+    """thread holds only the messages the previous summary has not seen."""
+    if token_budget is not None:
+        empty = thread.model_copy(update={"messages": ()})
+        room = (
+            token_budget
+            - estimate_tokens(SYSTEM)
+            - estimate_tokens(render(empty, previous=previous))
+        )
+        thread = fit_thread(thread, max(room, 0))
     request = GenerationRequest(
         step="summary",
         system=SYSTEM,

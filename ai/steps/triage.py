@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ai.base import AIProvider, GenerationRequest
+from ai.budget import estimate_tokens, fit_thread
 from ai.prompts import FENCE_RULES, render_thread
+from ai.safety import safe_tasks
 from ai.steps.run import generate_checked
 from ai.types import AIResult, ThreadInput, Triage
 
@@ -34,7 +36,21 @@ def render(thread: ThreadInput) -> str:
     return f"Triage this thread.\n\n{render_thread(thread)}"
 
 
-def run(provider: AIProvider, thread: ThreadInput) -> AIResult[Triage]:
+def run(
+    provider: AIProvider, thread: ThreadInput, *, token_budget: int | None = None
+) -> AIResult[Triage]:
+    """Triage the thread; token_budget caps the whole input (system + user) in tokens.
+
+    Tasks that untrusted text could have planted (see ai.safety) are dropped from the
+    result whatever the provider, so nothing downstream acts on them.
+    """
+    if token_budget is not None:
+        room = (
+            token_budget
+            - estimate_tokens(SYSTEM)
+            - estimate_tokens(render(thread.model_copy(update={"messages": ()})))
+        )
+        thread = fit_thread(thread, max(room, 0))
     request = GenerationRequest(
         step="triage",
         system=SYSTEM,
@@ -44,4 +60,9 @@ def run(provider: AIProvider, thread: ThreadInput) -> AIResult[Triage]:
         schema=Triage,
         prompt_version=PROMPT_VERSION,
     )
-    return generate_checked(provider, request)
+    result = generate_checked(provider, request)
+    kept = safe_tasks(result.output.tasks, thread)
+    if len(kept) != len(result.output.tasks):
+        output = result.output.model_copy(update={"tasks": kept})
+        result = result.model_copy(update={"output": output})
+    return result

@@ -11,6 +11,7 @@ import re
 
 import nh3
 from inscriptis import Inscriptis
+from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
 from lxml.etree import ParserError
 from lxml.html import document_fromstring
@@ -29,7 +30,7 @@ _FLATTEN = ["font", "span", "b", "i", "u", "em", "strong", "small", "big", "cent
 # Share of the lexbor text below which the layout converter is assumed to have cut.
 _TRUNCATION_RATIO = 0.8
 
-_CONFIG = ParserConfig(display_links=True)
+_CONFIG = ParserConfig(css=CSS_PROFILES["strict"].copy(), display_links=True)
 
 
 def _inscriptis(html: str) -> str:
@@ -64,7 +65,8 @@ def _tidy(text: str) -> str:
     text = _SELF_LINKS.sub(r"\1", text)
     text = _EMPTY_LINKS.sub("", text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return _BLANK_RUNS.sub("\n\n", text).strip()
+    # Only blank lines go: the first line's indentation is layout (a list item).
+    return _BLANK_RUNS.sub("\n\n", text).lstrip("\n").rstrip()
 
 
 def html_to_text_checked(html: str) -> tuple[str, str | None]:

@@ -22,8 +22,12 @@ STUCK_AFTER = timedelta(minutes=5)
 
 def deliver(outbox_id: uuid.UUID, *, rt: Runtime) -> None:
     with rt.sessions.begin() as session:
-        row = service.claim(session, outbox_id, now=datetime.now(UTC))
+        now = datetime.now(UTC)
+        row = service.claim(session, outbox_id, now=now)
         if row is None:
+            wait = service.seconds_until_due(session, outbox_id, now=now)
+            if wait is not None:  # a retry that woke early: sleep again, never send early
+                raise RetryLater("not due yet", after=wait)
             return
         if row.kind != service.SLACK_THREAD_NOTICE:
             service.mark_failed(session, outbox_id, f"unknown outbox kind {row.kind!r}")

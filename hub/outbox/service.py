@@ -61,6 +61,14 @@ def claim(session: Session, outbox_id: uuid.UUID, *, now: datetime) -> Outbox | 
     return None if claimed is None else session.get(Outbox, outbox_id)
 
 
+def seconds_until_due(session: Session, outbox_id: uuid.UUID, *, now: datetime) -> float | None:
+    """For a pending row that is not due yet, how long until it is; otherwise None."""
+    row = session.get(Outbox, outbox_id)
+    if row is None or row.status != OutboxStatus.PENDING or row.next_attempt_at <= now:
+        return None
+    return (row.next_attempt_at - now).total_seconds()
+
+
 def workspace_token(session: Session, org_id: uuid.UUID, provider: Provider) -> str | None:
     account = session.scalars(
         select(Account).where(

@@ -185,6 +185,10 @@ def test_slack_rate_limit_is_retried_after_retry_after(stack: Stack) -> None:
     assert stack.push(headers, body).status_code == 204
 
     wait_for(
+        "the notice about the new thread",
+        lambda: [m for m in stack.fakes.slack.messages if SUBJECT in str(m["blocks"])],
+    )
+    wait_for(
         "a notice per thread, all delivered despite the 429",
         lambda: (
             count(stack, Thread) == count(stack, Outbox)

@@ -1,18 +1,17 @@
-from dataclasses import dataclass
-from selectolax.lexbor import LexborHTMLParser
-from connectors.mail.quotes._old import split_reply
+"""Set quoted history, forwards and signatures apart from the new text of a reply."""
 
-@dataclass(frozen=True)
-class ReplySplit:
-    visible: str
-    quoted: str = ""
-    signature: str = ""
-    forwarded: str = ""
+from __future__ import annotations
 
-def split_text(text: str) -> ReplySplit:
-    v, q = split_reply(text)
-    return ReplySplit(v, q)
+from connectors.mail.quotes.html import split_html
+from connectors.mail.quotes.result import ReplySplit
+from connectors.mail.quotes.text import split_text
 
-def split_html(html: str) -> ReplySplit:
-    body = LexborHTMLParser(html).body
-    return split_text("" if body is None else body.text(separator="\n"))
+
+def split_reply(text: str) -> tuple[str, str]:
+    """Return (visible, set aside): the new content, and quotes, signature and forward."""
+    parts = split_text(text)
+    rest = "\n\n".join(x for x in (parts.signature, parts.quoted, parts.forwarded) if x)
+    return parts.visible.strip(), rest.strip()
+
+
+__all__ = ["ReplySplit", "split_html", "split_reply", "split_text"]

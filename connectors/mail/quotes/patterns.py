@@ -28,6 +28,15 @@ ATTRIBUTION = re.compile(
 )
 # An attribution needs some evidence of being one: a date, a time or an address.
 ATTRIBUTION_EVIDENCE = re.compile(r"\d|@|<[^>]{1,200}>")
+# A line that ends with a colon after an address and a date or time: an attribution in a
+# language whose verb we do not know ("ср, 30 апр. 2025 г. в 15:19, X <x@y.z>:").
+DATED_ADDRESS_ATTRIBUTION = re.compile(
+    r"^\s*\S.{0,300}(?:\d{1,2}[:.]\d{2}|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\b(?:19|20)\d{2}\b)"
+    r".{0,300}[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}.{0,40}[:：]\s*$"
+)
+# A rule with words inside ("-------- Oprindelig besked --------"): a separator whose
+# label we may not know; a boundary when a header block follows.
+LABELLED_RULE = re.compile(r"^\s*[-_=*]{3,40}\s*[^\W\d_][^-_=*]{0,60}[-_=*]{3,40}\s*$")
 # A line that ends with a colon and carries a date and a name or address: language-free
 # attribution, accepted only when quoted (">") lines follow it.
 LOOSE_ATTRIBUTION = re.compile(r"^\s*\S.{0,300}\d.{0,300}[:：]\s*$")
@@ -37,7 +46,7 @@ _ORIGINAL = (
     r"Message\s+d'origine|Message\s+original|Mensaje\s+original|Mensagem\s+original|"
     r"Messaggio\s+originale|Oorspronkelijk\s+bericht|Origineel\s+bericht|"
     r"Originalmeddelande|Ursprungligt\s+meddelande|Opprinnelig\s+melding|"
-    r"Oprindelig\s+meddelelse|Original\s+meddelelse|Alkuperäinen\s+viesti|"
+    r"Oprindelig\s+meddelelse|Oprindelig\s+besked|Original\s+besked|Opprinnelig\s+e-post|Original\s+meddelelse|Alkuperäinen\s+viesti|"
     r"Wiadomość\s+oryginalna|Oryginalna\s+wiadomość|Исходное\s+сообщение|"
     r"Оригинальное\s+сообщение|Оригінальне\s+повідомлення|Вихідне\s+повідомлення|"
     r"原始邮件|原始郵件|原始信件|元のメッセージ|Původní\s+zpráva|Eredeti\s+üzenet|Orijinal\s+mesaj"
@@ -95,11 +104,13 @@ HEADER_ANY = re.compile(rf"{_FIELD_HEAD}(?:{_FROM}|{_SENT}|{_TO}|{_OTHER}){_FIEL
 # sentence that merely mentions "sent from my phone" is not taken for a footer.
 MOBILE_FOOTER = re.compile(
     r"^\s*[(<\[]*\s*(?:"
-    r"Sent\s+(?:from|via|with|using|by|on)\s.{1,80}"
+    r"Sent\s+from\s+my\s+(?:[A-Z0-9]|(?:mobile|phone|cell|smart|tablet|device|i[a-z]|android|"
+    r"samsung|galaxy|blackberry|huawei|pixel|windows|ipad|iphone))[^\n]{0,80}"
+    r"|Sent\s+(?:from|via|with|using|on)\s+(?!my\s)(?:[A-Z\[<(][^\n]{0,80}|\w+(?:\s+\w+)?\.?)"
     r"|From\s+my\s+(?:i\S+|android|mobile|phone|samsung|galaxy|blackberry).{0,60}"
     r"|Get\s+(?:\[?Outlook|the\s+\w+\s+app).{0,80}"
     r"|Envoyé\s+(?:de|depuis|avec|à\s+partir)\s.{1,80}"
-    r"|(?:Von|Gesendet\s+von|Gesendet\s+mit)\s+(?:meinem|meiner|mein|der|dem|einem)\s.{1,80}"
+    r"|Gesendet\s+(?:von|vom|mit|über)\s.{1,80}|Von\s+meine[mr]?\s.{1,80}"
     r"|Diese\s+Nachricht\s+wurde\s+von\s+meinem\s.{1,100}gesendet.?"
     r"|Enviado\s+(?:desde|do|de|con|com|a\s+partir)\s.{1,80}"
     r"|Inviato\s+(?:da|dal|con|tramite)\s.{1,80}"

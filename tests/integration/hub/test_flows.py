@@ -131,7 +131,9 @@ def test_slack_rate_limit_keeps_the_row_and_honors_retry_after(world: World) -> 
         assert "RateLimited" in row.last_error
     assert world.fakes.slack.messages == []
 
-    deliver(outbox_id, rt=world.rt)  # not due yet: nothing is sent early
+    with pytest.raises(RetryLater) as early:  # not due yet: nothing is sent early
+        deliver(outbox_id, rt=world.rt)
+    assert 0 < (early.value.after or 0) <= 7
     assert world.fakes.slack.messages == []
     with world.rt.sessions.begin() as session:
         row = session.get(Outbox, outbox_id)
