@@ -11,7 +11,9 @@ import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
+from hub.analysis.api import router as usage_router
 from hub.config import Settings, get_settings
+from hub.context.api import router as context_router
 from hub.errors import install_exception_handlers
 from hub.events.api import router as events_router
 from hub.health.api import router as health_router
@@ -51,7 +53,15 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
         app.state.runtime = rt
     install_exception_handlers(app)
     app.middleware("http")(_request_context)
-    for router in (health_router, webhooks_router, threads_router, events_router):
+    routers = (
+        health_router,
+        webhooks_router,
+        threads_router,
+        context_router,
+        usage_router,
+        events_router,
+    )
+    for router in routers:
         app.include_router(router)
     app.include_router(build_slack_router(rt))
     return app

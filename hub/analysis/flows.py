@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import structlog
 
@@ -25,6 +25,10 @@ def analyze_thread(thread_id: uuid.UUID, *, rt: Runtime) -> bool:
         data = service.load_analysis_input(session, thread_id, prompt_versions=PROMPT_VERSIONS)
         if service.already_analyzed(session, thread_id, data.content_hash):
             log.info("analysis.unchanged", thread_id=str(thread_id))
+            return False
+        if service.month_usage(session, data.org_id, datetime.now(UTC)).exceeded:
+            # The request stays open; the sweeper resumes it when the budget resets.
+            log.warning("analysis.budget_exceeded", org_id=str(data.org_id))
             return False
     try:
         triage = triage_step.run(rt.ai, data.thread)

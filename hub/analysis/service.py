@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ai.types import AIResult as StepResult
@@ -111,16 +111,50 @@ def already_analyzed(session: Session, thread_id: uuid.UUID, content_hash: str) 
 
 
 def requeue_stale_analyses(session: Session, *, older_than: timedelta, limit: int = 500) -> int:
-    """Threads whose analysis job was lost (worker died, broker down) get a new job."""
-    stale = session.scalars(
-        select(Thread.id)
-        .where(Thread.analysis_requested_at < datetime.now(UTC) - older_than)
+    """Threads whose analysis job was lost (worker died, broker down) get a new job.
+
+    Organizations over their monthly token budget are left alone until it resets.
+    """
+    now = datetime.now(UTC)
+    stale = session.execute(
+        select(Thread.id, Thread.org_id)
+        .where(Thread.analysis_requested_at < now - older_than)
         .order_by(Thread.analysis_requested_at)
         .limit(limit)
     ).all()
-    for thread_id in stale:
+    blocked = {
+        org for org in {row.org_id for row in stale} if month_usage(session, org, now).exceeded
+    }
+    requeued = [row.id for row in stale if row.org_id not in blocked]
+    for thread_id in requeued:
         enqueue_after_commit(session, JobName.ANALYZE_THREAD, thread_id=str(thread_id))
-    return len(stale)
+    return len(requeued)
+
+
+@dataclass(frozen=True)
+class MonthUsage:
+    month: str
+    tokens_in: int
+    tokens_out: int
+    budget: int | None
+
+    @property
+    def exceeded(self) -> bool:
+        return self.budget is not None and self.tokens_in + self.tokens_out >= self.budget
+
+
+def month_usage(session: Session, org_id: uuid.UUID, now: datetime) -> MonthUsage:
+    """Tokens the organization's AI results used since the first of this month (UTC)."""
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    tokens_in, tokens_out = session.execute(
+        select(
+            func.coalesce(func.sum(AIResult.tokens_in), 0),
+            func.coalesce(func.sum(AIResult.tokens_out), 0),
+        ).where(AIResult.org_id == org_id, AIResult.created_at >= start)
+    ).one()
+    org = session.get(Organization, org_id)
+    budget = org.monthly_token_budget if org is not None else None
+    return MonthUsage(start.strftime("%Y-%m"), int(tokens_in), int(tokens_out), budget)
 
 
 def store_analysis(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ThreadOut(BaseModel):
@@ -19,6 +19,9 @@ class ThreadOut(BaseModel):
     priority: str | None
     needs_reply: bool | None
     summary: str | None
+    analysis_requested_at: datetime | None = Field(
+        description="set while new messages wait for analysis (e.g. budget exceeded)"
+    )
 
 
 class MessageOut(BaseModel):

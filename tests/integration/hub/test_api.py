@@ -197,3 +197,45 @@ def test_readiness_is_503_when_the_database_is_down() -> None:
         assert response.json()["checks"]["database"] is False
     finally:
         close_runtime()
+
+
+def test_company_context_crud_is_validated_and_scoped(api: Api) -> None:
+    mine = {"Authorization": f"Bearer {api.token}"}
+    created = api.client.post(
+        "/api/v1/context",
+        json={"kind": "fact", "title": "Refunds", "body": "Refunds within 30 days."},
+        headers=mine,
+    )
+    assert created.status_code == 201
+    entry_id = created.json()["id"]
+    bad = api.client.post("/api/v1/context", json={"kind": "gossip", "title": ""}, headers=mine)
+    assert bad.status_code == 422
+    assert bad.json()["error"] == "validation_error"
+
+    patched = api.client.patch(
+        f"/api/v1/context/{entry_id}", json={"body": "Refunds within 60 days."}, headers=mine
+    )
+    assert patched.json()["body"] == "Refunds within 60 days."
+    assert patched.json()["kind"] == "fact"
+
+    _, other_token = _other_org_thread(api)
+    theirs = {"Authorization": f"Bearer {other_token}"}
+    assert api.client.get("/api/v1/context", headers=theirs).json() == []
+    assert api.client.get(f"/api/v1/context/{entry_id}", headers=theirs).status_code == 404
+    assert api.client.delete(f"/api/v1/context/{entry_id}", headers=theirs).status_code == 404
+
+    assert api.client.delete(f"/api/v1/context/{entry_id}", headers=mine).status_code == 204
+    assert api.client.get("/api/v1/context", headers=mine).json() == []
+
+
+def test_usage_reports_the_month_against_the_budget(api: Api) -> None:
+    mine = {"Authorization": f"Bearer {api.token}"}
+    usage = api.client.get("/api/v1/usage", headers=mine).json()
+    assert usage["tokens_in"] == 0
+    assert usage["monthly_budget"] is None
+    assert usage["budget_exceeded"] is False
+    with api.rt.sessions.begin() as session:
+        org = session.get(Organization, api.org_id)
+        assert org is not None
+        org.monthly_token_budget = 0
+    assert api.client.get("/api/v1/usage", headers=mine).json()["budget_exceeded"] is True

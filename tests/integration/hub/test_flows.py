@@ -14,7 +14,7 @@ from connectors.errors import AuthExpired
 from connectors.sandbox import MAILBOX, Sandbox, start_sandbox
 from db.enums import AccountStatus, OutboxStatus
 from db.migrate import upgrade
-from db.models import Account, Outbox, Subscription, Thread
+from db.models import Account, Organization, Outbox, Subscription, Thread
 from hub.analysis.flows import analyze_thread, sweep_analyses
 from hub.config import Settings
 from hub.connections.flows import renew_watches, sync_account
@@ -185,3 +185,26 @@ def test_a_lost_analysis_job_is_swept(world: World) -> None:
     assert world.queued(JobName.ANALYZE_THREAD) == [str(result.threads[0])]
     assert analyze_thread(result.threads[0], rt=world.rt) is True
     assert sweep_analyses(rt=world.rt) == 0
+
+
+def test_budget_exceeded_holds_analysis_until_it_resets(world: World) -> None:
+    thread_id = sync_account(world.account_id, rt=world.rt).threads[0]
+    with world.rt.sessions.begin() as session:
+        thread = session.get(Thread, thread_id)
+        assert thread is not None
+        org = session.get(Organization, thread.org_id)
+        assert org is not None
+        org.monthly_token_budget = 0
+        thread.analysis_requested_at = datetime.now(UTC) - timedelta(minutes=10)
+    assert analyze_thread(thread_id, rt=world.rt) is False
+    assert sweep_analyses(rt=world.rt) == 0  # no point retrying while over budget
+    with world.rt.sessions.begin() as session:
+        thread = session.get(Thread, thread_id)
+        assert thread is not None
+        assert thread.summary is None
+        assert thread.analysis_requested_at is not None
+        org = session.get(Organization, thread.org_id)
+        assert org is not None
+        org.monthly_token_budget = 1_000_000
+    assert sweep_analyses(rt=world.rt) == 1
+    assert analyze_thread(thread_id, rt=world.rt) is True
