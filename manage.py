@@ -192,5 +192,82 @@ def token(email: Annotated[str, typer.Argument(help="the user's email")]) -> Non
     typer.echo(issue_access_token(principal, secret=settings.secret_key, ttl=ttl))
 
 
+@cli.command()
+def analyze(
+    file: Annotated[str, typer.Argument(help="an .eml file, or a .jsonl file with --jsonl")],
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="FILE is corpus-format JSONL")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON line per result")] = False,
+    provider: Annotated[str | None, typer.Option(help="local|openai (AI_PROVIDER)")] = None,
+    model: Annotated[str | None, typer.Option(help="model for the openai provider")] = None,
+    api_key: Annotated[str | None, typer.Option(envvar="OPENAI_API_KEY")] = None,
+    redact: Annotated[bool, typer.Option(help="mask addresses/phones/cards")] = False,
+    token_budget: Annotated[int | None, typer.Option(help="max input tokens per call")] = None,
+) -> None:
+    """Triage mail offline or with a model: print category, priority, summary, tasks."""
+    from pathlib import Path
+
+    from ai.cli import analyze as analyze_thread
+    from ai.cli import human_lines, select_provider
+    from ai.corpus import read_jsonl
+    from ai.types import MessageInput, ThreadInput
+    from connectors.mail.mime import parse_mime
+    from connectors.mail.quotes import split_reply
+
+    settings = get_settings()
+    name = str(provider or getattr(settings, "ai_provider", "local"))
+    chosen = select_provider(
+        name,
+        base_url=getattr(settings, "openai_base_url", ""),
+        api_key=api_key or getattr(settings, "openai_api_key", None),
+        models={"default": str(model or getattr(settings, "openai_model", "gpt-4o-mini"))},
+        timeout=float(getattr(settings, "openai_timeout", 30.0)),
+        redact=redact or bool(getattr(settings, "ai_redact", False)),
+    )
+    path = Path(file)
+    if jsonl:
+        items = [(r.id, r.thread) for r in read_jsonl(path, split_quotes=split_reply)]
+    else:
+        parsed = parse_mime(path.read_bytes())
+        sender = parsed.sender
+        author = f"{sender.name} <{sender.email}>" if sender and sender.name else ""
+        message = MessageInput(
+            author=author or (sender.email if sender else ""),
+            sent_at=parsed.date,
+            text=parsed.visible_text or parsed.text,
+            auto_signals=parsed.auto_signals,
+        )
+        owner = parsed.to[0].email if parsed.to else ""
+        people = [a.email for a in (*parsed.to, *parsed.cc) if a.email]
+        thread = ThreadInput(
+            subject=parsed.subject, messages=(message,), owner=owner, participants=tuple(people)
+        )
+        items = [(parsed.message_id or path.name, thread)]
+    for record_id, thread_input in items:
+        line = analyze_thread(chosen, record_id, thread_input, token_budget=token_budget)
+        if as_json:
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        else:
+            typer.echo("\n".join(human_lines(line)))
+
+
+@cli.command()
+def parse(
+    files: Annotated[list[str], typer.Argument(help=".eml, Gmail JSON or Graph JSON files")],
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per file")] = False,
+) -> None:
+    """Parse saved messages and print what the hub would store."""
+    from pathlib import Path
+
+    from connectors.mail.formats import parse_any, summary, to_json_dict
+
+    for name in files:
+        parsed = parse_any(Path(name).read_bytes())
+        if as_json:
+            record = {"file": name, **to_json_dict(parsed)}
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            typer.echo(summary(name, parsed) + "\n")
+
+
 if __name__ == "__main__":
     cli()

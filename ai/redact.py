@@ -29,6 +29,7 @@ _PHONE = re.compile(
     r"(?![\w/-])|(?<![\w/.-])\+\d{8,15}(?![\w/-])"
 )
 _MIN_PHONE_DIGITS = 7
+_MAX_PHONE_DIGITS = 15
 
 
 def luhn_ok(digits: str) -> bool:
@@ -52,8 +53,10 @@ def _mask_phone(match: re.Match[str]) -> str:
     raw = match.group()
     digits = re.sub(r"\D", "", raw)
     # Dates (2026-11-05), times and short amounts look like digit groups too; a phone
-    # number has at least seven digits, and an ISO date never starts with "+".
-    if len(digits) < _MIN_PHONE_DIGITS or re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+    # number has 7 to 15 digits (E.164's maximum, so a failed-Luhn card-length number
+    # such as an order id stays), and an ISO date is not one.
+    too_short_or_long = not _MIN_PHONE_DIGITS <= len(digits) <= _MAX_PHONE_DIGITS
+    if too_short_or_long or re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         return raw
     return "[phone]"
 

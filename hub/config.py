@@ -51,7 +51,17 @@ class Settings(BaseSettings):
     gmail_push_service_account: str = ""
     gmail_pubsub_topic: str = "projects/inbox-hub/topics/gmail-push"
 
-    ai_provider: str = "local"
+    ai_provider: str = "local"  # local (offline) or openai (any OpenAI-compatible server)
+    ai_redact: bool = False  # mask addresses, phones and card numbers sent to a remote model
+    ai_token_budget: int = 6000  # input tokens per AI call; older messages are dropped first
+    openai_api_key: str = ""
+    openai_model: str = "gpt-4o-mini"
+    openai_model_triage: str = ""
+    openai_model_summary: str = ""
+    openai_model_reply: str = ""
+    openai_timeout: float = 30.0
+    openai_max_retries: int = 2
+    openai_structured_outputs: bool | None = None  # None: try strict schemas, fall back
 
     inbound_sweep_after_seconds: int = 120
     sync_lock_timeout_seconds: int = 60
@@ -93,6 +103,15 @@ class Settings(BaseSettings):
     @property
     def encryption_keys(self) -> list[str]:
         return [key.strip() for key in self.token_encryption_keys.split(",") if key.strip()]
+
+    @property
+    def openai_models(self) -> dict[str, str]:
+        per_step = {
+            "triage": self.openai_model_triage,
+            "summary": self.openai_model_summary,
+            "reply": self.openai_model_reply,
+        }
+        return {"default": self.openai_model} | {k: v for k, v in per_step.items() if v}
 
     @property
     def embedded(self) -> bool:

@@ -46,6 +46,11 @@ class Conflict(HubError):
     code = "conflict"
 
 
+class BudgetExceeded(HubError):
+    status_code = 429
+    code = "budget_exceeded"
+
+
 class Unavailable(HubError):
     status_code = 503
     code = "unavailable"

@@ -12,7 +12,8 @@ import httpx
 from redis import Redis
 from sqlalchemy import Engine
 
-from ai import AIProvider, LocalProvider
+from ai.base import AIProvider
+from ai.factory import build_provider
 from connectors.gmail.connector import GmailConnector
 from connectors.gmail.push import PushVerifier
 from connectors.registry import Registry, registry_from
@@ -78,9 +79,16 @@ def build_registry(settings: Settings, http: httpx.Client) -> Registry:
 
 
 def build_ai(settings: Settings) -> AIProvider:
-    if settings.ai_provider != "local":
-        raise ValueError(f"unknown AI_PROVIDER {settings.ai_provider!r}")
-    return LocalProvider()
+    return build_provider(
+        settings.ai_provider,
+        base_url=settings.openai_base_url,
+        api_key=settings.openai_api_key or None,
+        models=settings.openai_models,
+        timeout=settings.openai_timeout,
+        redact=settings.ai_redact,
+        max_retries=settings.openai_max_retries,
+        structured_outputs=settings.openai_structured_outputs,
+    )
 
 
 def init_runtime(settings: Settings, *, publisher: Publisher | None = None) -> Runtime:

@@ -55,7 +55,7 @@ _WEEKDAY_ALT = "|".join(sorted((re.escape(w) for w in _WEEKDAYS), key=len, rever
 
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH_DAY = re.compile(
-    rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?:,?\s+(\d{{4}}))?",
+    rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:\d)(?:,?\s+(\d{{4}}))?",
     re.IGNORECASE,
 )
 _DAY_MONTH = re.compile(
@@ -97,11 +97,27 @@ _DEADLINE_BEFORE = re.compile(
     r"cut-?off(?: is)?|\bbis(?: zum| spätestens)?|spätestens(?: am| bis)?|\bvor dem|"
     r"\bantes de(?:l)?|\bhasta(?: el)?|\bpara el|\bavant(?: le)?|au plus tard(?: le)?|"
     r"d'ici(?: à)?|\bat[ée](?: ao?| à)?|"
-    r"\bprazo|\bclose[sd]?|\bends?|\bexpires?(?: on)?)"
-    r"[\s,:]*(?:\d{1,2}(?:[:.h]\d\d)?\s?(?:am|pm|h|uhr)?\s+(?:on\s+)?)?"
-    r"(?:the |el |le |la |o |a |am |dem |this |next |coming |[a-zà-ü]+day,?\s+|"
-    r"[a-zà-ü]+(?:-feira)?,?\s+)?$",
+    r"\bprazo|\bclose[sd]?|\bends?|\bexpires?(?: on)?|\bthrough|\bthru|\bjusqu'(?:au|à)|"
+    r"\bhasta|\bsp[äa]testens)"
+    r"[\s,:(]*(?:\d{1,2}(?:[:.h]\d\d)?\s?(?:am|pm|h|uhr)?\s+(?:on\s+)?)?"
+    r"(?:(?:the )?(?:end of (?:the )?day|eod|cob),?\s+)?"
+    r"(?:(?:last|this|next|coming|the|el|le|la|o|a|am|dem|den)\s+)?"
+    r"(?:(?:the |el |le |la |o |a |am |dem |this |next |coming |[a-zà-ü]+day,?\s+|"
+    r"[a-zà-ü]+(?:-feira)?,?\s+)(?:\(\s*)?)?$",
     re.IGNORECASE,
+)
+
+# "by 11:30", "before 9:45", "bis 14 Uhr", "avant midi": a deadline later the same day.
+_CLOCK_DEADLINE = re.compile(
+    r"\b(?:by|before|until|no later than|bis|vor|avant|antes de las?|antes das?|até [àa]s?)\s+"
+    r"(\d{1,2}(?::\d\d|h\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.|h|uhr)?|noon|midday|mittag|midi|"
+    r"mediod[ií]a|meio-dia)(?![\d/.]\d)\b",
+    re.IGNORECASE,
+)
+
+# "end of day Friday, Nov 13": the day named right after a time-of-day phrase.
+_DAY_AFTER = re.compile(
+    rf"[\s,]*(?:on\s+)?(?:(?:this|next)\s+)?(?:{_WEEKDAY_ALT}|{_MONTH_ALT}|\d)\b", re.IGNORECASE
 )
 
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "a few": 3}
@@ -248,9 +264,14 @@ def find_dates(text: str, ref: date) -> list[DateMention]:
         before = text[max(0, m.start() - 8) : m.start()].lower()
         if word in {"morgen", "mañana"} and re.search(r"(guten|la|por la|de la|am)\s+$", before):
             continue
-        # "Wednesday EOD" and "tomorrow EOD" name a time of the day already found.
+        # "Wednesday EOD", "tomorrow EOD" and "end of day Friday, Nov 13" name a time of
+        # a day found on its own.
         if word in {"eod", "cob", "end of day", "end of the day", "tonight"} and any(
-            0 <= m.start() - t_end <= 3 for _, t_end in taken
+            0 <= m.start() - t_end <= 3 or 0 <= t_start - m.end() <= 3 for t_start, t_end in taken
+        ):
+            continue
+        if word in {"eod", "cob", "end of day", "end of the day"} and _DAY_AFTER.match(
+            text, m.end()
         ):
             continue
         add(m.start(), m.end(), _relative(word, ref))
@@ -266,6 +287,11 @@ def find_dates(text: str, ref: date) -> list[DateMention]:
             delta = timedelta(days=count)
         add(m.start(), m.end(), ref + delta)
 
+    for m in _CLOCK_DEADLINE.finditer(text):
+        # Only when the sentence names no day: "by Friday at 5pm" is Friday's.
+        if not found:
+            # The mention starts at the time, so the "by"/"bis" before it marks a deadline.
+            add(m.start(1), m.end(), ref)
     mentions = [
         DateMention(
             value, start, end, bool(_DEADLINE_BEFORE.search(text[max(0, start - 40) : start]))

@@ -50,6 +50,24 @@ _STRONG_ACTION = re.compile(
     re.IGNORECASE,
 )
 _MAX_TASKS = 5
+# "Contractor accruals - confirm the hours by Tuesday": a topic label, then the ask.
+_LABEL = re.compile(r"^[^\W\d][\w /&.'()-]{2,40}?\s[\u2013\u2014-]\s+")
+# The reader named or an obligation stated: with a deadline this is an ask even without
+# "please" ("I need a one-pager from you by 11:30", "expenses must be submitted by ...").
+_READER_OR_DUTY = re.compile(
+    r"\b(?:you|your|from you|need(?:s|ed)?|must|required|have to|has to|"
+    r"du|dich|dir|ihr|sie|ihre|m[üu]ssen|muss|brauche|ben[öo]tige|"
+    r"usted|te|tu|tus|vous|votre|vos|toi|você|voce|vocês|seu|sua|"
+    r"necesit\w*|debe\w*|doi[st]|devez|faut|precis\w*|deve\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _deadline_on_reader(sentence: str, ref: date | None) -> bool:
+    """A deadline ("by", "bis", "antes de" + a date) in a sentence about the reader."""
+    if ref is None or not _READER_OR_DUTY.search(sentence):
+        return False
+    return any(m.deadline for m in find_dates(sentence, ref))
 
 
 # Capitalised openers that are not names ("Oh, ...", "Also: ...", "Agenda: ...").
@@ -134,8 +152,9 @@ def extract(
         due = due_date(sentence, ref) if ref else None
         if due is None and ref is not None:
             due = _neighbour_deadline(sentences, index, ref)
-        asked = bool(REQUEST_RE.search(sentence))
-        imperative = bool(_IMPERATIVE.match(_VOCATIVE.sub("", sentence)))
+        asked = bool(REQUEST_RE.search(sentence)) or _deadline_on_reader(sentence, ref)
+        bare = _VOCATIVE.sub("", sentence)
+        imperative = bool(_IMPERATIVE.match(bare) or _IMPERATIVE.match(_LABEL.sub("", bare)))
         if automated:
             # System and bulk mail asks many things of everyone; only hard actions count.
             if not (_STRONG_ACTION.search(sentence) and (due or asked or imperative)):

@@ -33,6 +33,11 @@ _ABBREVIATION_END = re.compile(
     r"sep|sept|oct|nov|dec|st|u\.s)\.)$",
     re.IGNORECASE,
 )
+_MONTH_START = re.compile(
+    r"(?:januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|"
+    r"november|dezember)\b",
+    re.IGNORECASE,
+)
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦]|\d{1,2}[.)]|[a-z][.)])\s+")
 
 
@@ -63,7 +68,11 @@ def _split_line(line: str) -> list[str]:
     pieces = _SENTENCE_SPLIT.split(line)
     merged: list[str] = []
     for piece in pieces:
-        if merged and _ABBREVIATION_END.search(merged[-1]):
+        # "bis Dienstag, 17. November": a German ordinal dot before a month, not an end.
+        ordinal_date = bool(merged) and bool(
+            re.search(r"\b\d{1,2}\.$", merged[-1]) and _MONTH_START.match(piece)
+        )
+        if merged and (_ABBREVIATION_END.search(merged[-1]) or ordinal_date):
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)

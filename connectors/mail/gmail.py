@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from connectors.mail.assemble import assemble_message
 from connectors.mail.body import Part
 from connectors.mail.encoding import b64decode_lenient, decode_text
-from connectors.mail.headers import HeaderMap, parse_message_id
+from connectors.mail.headers import HeaderMap, decode_words, parse_message_id
 from connectors.mail.mime import parse_mime
 from connectors.mail.types import ParsedMessage
 
@@ -65,8 +66,8 @@ def _to_part(part: Mapping[str, Any], defects: list[str], depth: int = 0) -> Par
     pairs = _header_pairs(part)
     view = _mime_view(pairs)
     content_type = (_str(part.get("mimeType")) or view.get_content_type()).lower()
-    filename = _str(part.get("filename")) or view.get_filename() or ""
-    disposition = (view.get_content_disposition() or "").lower()
+    filename = _str(part.get("filename")) or _param(view.get_filename)
+    disposition = _param(view.get_content_disposition).lower()
     content_id = parse_message_id(HeaderMap(pairs).get("content-id"))
     body = _mapping(part.get("body"))
     size = body.get("size") if isinstance(body.get("size"), int) else 0
@@ -78,19 +79,57 @@ def _to_part(part: Mapping[str, Any], defects: list[str], depth: int = 0) -> Par
         kids = children if isinstance(children, Sequence) else []
         parts = tuple(_to_part(_mapping(kid), defects, depth + 1) for kid in kids)
         return Part(content_type, children=parts)
-    text: str | None = None
     data = body.get("data")
-    if content_type.startswith("text/") and isinstance(data, str):
+    attachment_id = _str(body.get("attachmentId")) or None
+    decoded: bytes | None = None
+    if isinstance(data, str):
         try:
-            text, defect = decode_text(b64decode_lenient(data), view.get_content_charset())
+            decoded = b64decode_lenient(data)
         except ValueError:
-            defect = f"part {_str(part.get('partId'))!r}: body data not base64"
+            defects.append(f"part {_str(part.get('partId'))!r}: body data not base64")
+    is_text = content_type.startswith("text/") and not filename and disposition != "attachment"
+    if is_text and decoded is not None:
+        text, defect = decode_text(decoded, _charset(view))
         if defect:
             defects.append(defect)
-    elif content_type.startswith("text/") and body.get("attachmentId") and not filename:
+        return Part(content_type, filename, disposition, content_id, int(size or 0), text)
+    if is_text and attachment_id:
         # Gmail moves very large text bodies behind an attachment id.
         defects.append(f"part {_str(part.get('partId'))!r}: text body not inline")
-    return Part(content_type, filename, disposition, content_id, int(size or 0), text)
+    if decoded is None:
+        return Part(
+            content_type,
+            filename,
+            disposition,
+            content_id,
+            int(size or 0),
+            provider_attachment_id=attachment_id,
+        )
+    content = decoded
+    return Part(
+        content_type,
+        filename,
+        disposition,
+        content_id,
+        len(decoded),
+        sha256=hashlib.sha256(decoded).hexdigest(),
+        loader=lambda: content,
+        provider_attachment_id=attachment_id,
+    )
+
+
+def _param(accessor: Callable[[], str | None]) -> str:
+    try:
+        return decode_words(accessor() or "")
+    except Exception:  # noqa: BLE001 - hostile parameters mean no value, not a crash
+        return ""
+
+
+def _charset(view: Message) -> str | None:
+    try:
+        return view.get_content_charset()
+    except Exception:  # noqa: BLE001 - hostile parameters; detection takes over
+        return None
 
 
 def _parse_raw(message: Mapping[str, Any], raw: str) -> ParsedMessage:
@@ -105,6 +144,7 @@ def _parse_raw(message: Mapping[str, Any], raw: str) -> ParsedMessage:
         provider_thread_id=_str(message.get("threadId")) or None,
         labels=_labels(message),
         date=parsed.date or _internal_date(message),
+        source="gmail",
     )
 
 
@@ -124,4 +164,5 @@ def parse_gmail(message: Mapping[str, Any]) -> ParsedMessage:
         labels=_labels(message),
         fallback_date=_internal_date(message),
         defects=defects,
+        source="gmail",
     )

@@ -104,10 +104,20 @@ def decode_words(value: str) -> str:
     return "".join(out)
 
 
+_BARE_ADDRESS = re.compile(r"[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+")
+
+
+def _split_addresses(values: list[str]) -> list[tuple[str, str]]:
+    try:
+        return getaddresses(values)
+    except Exception:  # noqa: BLE001 - the stdlib recurses on nested comments; fall back
+        return [("", addr) for value in values for addr in _BARE_ADDRESS.findall(value)]
+
+
 def parse_addresses(values: Iterable[str]) -> tuple[Address, ...]:
     """Split address headers first, then decode names (an encoded name may hide a comma)."""
     result: list[Address] = []
-    for name, addr in getaddresses(list(values)):
+    for name, addr in _split_addresses(list(values)):
         addr = addr.strip().lower()
         name = decode_words(name).strip()
         if "@" not in addr:

@@ -17,7 +17,7 @@ _PRECEDENCE = ("bulk", "list", "junk")
 def auto_signals(
     headers: HeaderMap, sender: Address | None, content_types: Iterable[str]
 ) -> tuple[str, ...]:
-    """Tokens such as "list-unsubscribe", "precedence:bulk", "calendar", "noreply-sender"."""
+    """Tokens such as "list-unsubscribe", "precedence:bulk", "calendar", "bounce", "noreply-sender"."""
     found: list[str] = []
     if "list-unsubscribe" in headers:
         found.append("list-unsubscribe")
@@ -29,8 +29,19 @@ def auto_signals(
     precedence = (headers.get("precedence") or "").strip().lower()
     if precedence in _PRECEDENCE:
         found.append(f"precedence:{precedence}")
-    if any(ctype.lower() == "text/calendar" for ctype in content_types):
+    types = {ctype.lower() for ctype in content_types}
+    if "text/calendar" in types or "application/ics" in types:
         found.append("calendar")
+    # A DSN is multipart/report with a delivery-status part (RFC 3464); some MTAs send
+    # the status part alone, or only a from-the-daemon text.
+    if "message/delivery-status" in types or "message/global-delivery-status" in types:
+        found.append("bounce")
+    if "message/disposition-notification" in types:
+        found.append("read-receipt")
+    if any(name in headers for name in ("x-autoreply", "x-autorespond")) or (
+        auto_submitted == "auto-replied"
+    ):
+        found.append("auto-reply")
     if sender and sender.email and _NOREPLY_LOCAL.match(sender.email.split("@", 1)[0]):
         found.append("noreply-sender")
     return tuple(found)

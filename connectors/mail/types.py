@@ -61,6 +61,7 @@ class ParsedMessage:
     defects: tuple[str, ...] = field(default_factory=tuple)
     reply_to: tuple[Address, ...] = ()
     signature: str = ""  # the sign-off block set aside from visible_text, if any
+    forwarded: str = ""  # a forwarded message with its From/Date/Subject block
     html: str = ""  # the HTML body, sanitized (no scripts, handlers or remote loads)
     language: str | None = None  # ISO 639-1 code of visible_text, None when unsure
     source: str = "mime"  # "mime", "gmail" or "graph"

@@ -8,10 +8,13 @@ from datetime import UTC, datetime, timedelta
 import structlog
 
 from ai.base import AIUnavailable
+from ai.steps import reply as reply_step
 from ai.steps import summary as summary_step
 from ai.steps import triage as triage_step
-from hub.analysis import service
-from hub.errors import RetryLater
+from ai.types import AIResult as StepResult
+from ai.types import ReplyDraft
+from hub.analysis import drafts, service
+from hub.errors import BudgetExceeded, RetryLater, Unavailable
 from hub.wiring import Runtime
 
 log = structlog.get_logger(__name__)
@@ -31,8 +34,11 @@ def analyze_thread(thread_id: uuid.UUID, *, rt: Runtime) -> bool:
             log.warning("analysis.budget_exceeded", org_id=str(data.org_id))
             return False
     try:
-        triage = triage_step.run(rt.ai, data.thread)
-        summary = summary_step.run(rt.ai, data.new_messages, previous=data.previous_summary)
+        budget = rt.settings.ai_token_budget
+        triage = triage_step.run(rt.ai, data.thread, token_budget=budget)
+        summary = summary_step.run(
+            rt.ai, data.new_messages, previous=data.previous_summary, token_budget=budget
+        )
     except AIUnavailable as exc:
         raise RetryLater(f"AI provider unavailable: {exc}") from exc
     with rt.sessions.begin() as session:
@@ -55,3 +61,27 @@ def sweep_analyses(*, rt: Runtime) -> int:
     if count:
         log.info("analysis.swept", count=count)
     return count
+
+
+def draft_reply(
+    thread_id: uuid.UUID, *, org_id: uuid.UUID, instructions: str | None, rt: Runtime
+) -> StepResult[ReplyDraft]:
+    """A reply draft for the owner to edit; it is returned and recorded, never sent."""
+    with rt.sessions.begin() as session:
+        data = drafts.load_draft_input(session, org_id, thread_id, instructions=instructions)
+        if service.month_usage(session, org_id, datetime.now(UTC)).exceeded:
+            raise BudgetExceeded("the organization's monthly AI token budget is used up")
+    try:
+        draft = reply_step.run(
+            rt.ai,
+            data.thread,
+            context=data.context,
+            style_examples=data.style_examples,
+            instructions=instructions,
+            token_budget=rt.settings.ai_token_budget,
+        )
+    except AIUnavailable as exc:
+        raise Unavailable("the AI provider is unavailable, try again shortly") from exc
+    with rt.sessions.begin() as session:
+        drafts.record_draft(session, data, draft)
+    return draft

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -71,12 +72,23 @@ def content_hash(messages: Sequence[Message], prompt_versions: str) -> str:
     return digest.hexdigest()
 
 
+def _participants(messages: Sequence[Message]) -> tuple[str, ...]:
+    addresses = {m.sender_email for m in messages if m.sender_email}
+    for message in messages:
+        for field in ("to", "cc"):
+            addresses.update(
+                a["email"] for a in message.recipients.get(field, []) if a.get("email")
+            )
+    return tuple(sorted(addresses))
+
+
 def _thread_input(
     thread: Thread, messages: Sequence[Message], owner: Account | None
 ) -> ThreadInput:
     return ThreadInput(
         subject=thread.subject,
         owner=owner.external_id if owner else "",
+        participants=_participants(messages),
         messages=tuple(
             MessageInput(
                 author=m.sender_email or m.sender_name,
@@ -164,12 +176,28 @@ def store_analysis(
     summary: StepResult[Summary],
 ) -> None:
     """Record both results, project them onto the thread, queue the Slack notice."""
-    _record(session, data, TRIAGE, triage, triage.output.model_dump(mode="json"))
+    record_result(
+        session,
+        org_id=data.org_id,
+        thread_id=data.thread_id,
+        content_hash=data.content_hash,
+        step=TRIAGE,
+        result=triage,
+        output=triage.output.model_dump(mode="json"),
+    )
     summary_output = {
         **summary.output.model_dump(mode="json"),
         "covered_message_ids": list(data.message_ids),
     }
-    _record(session, data, SUMMARY, summary, summary_output)
+    record_result(
+        session,
+        org_id=data.org_id,
+        thread_id=data.thread_id,
+        content_hash=data.content_hash,
+        step=SUMMARY,
+        result=summary,
+        output=summary_output,
+    )
     thread = session.get(Thread, data.thread_id)
     assert thread is not None  # loaded in the same flow; threads are never deleted
     thread.category = triage.output.category.value
@@ -183,23 +211,27 @@ def store_analysis(
     publish_after_commit(session, thread.org_id, "thread.analyzed", thread_id=str(thread.id))
 
 
-def _record(
+def record_result(
     session: Session,
-    data: AnalysisInput,
+    *,
+    org_id: uuid.UUID,
+    thread_id: uuid.UUID,
     step: str,
-    result: StepResult[Triage] | StepResult[Summary],
+    content_hash: str,
+    result: StepResult[Any],
     output: dict[str, object],
 ) -> None:
+    """Store one step's output with its cost; the same content is recorded once."""
     session.execute(
         insert_ignoring_conflicts(
             session,
             AIResult,
             {
                 "id": uuid.uuid4(),
-                "org_id": data.org_id,
-                "thread_id": data.thread_id,
+                "org_id": org_id,
+                "thread_id": thread_id,
                 "step": step,
-                "content_hash": data.content_hash,
+                "content_hash": content_hash,
                 "model": result.model,
                 "prompt_version": result.prompt_version,
                 "tokens_in": result.usage.tokens_in,

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class ContextKind(StrEnum):
-    TONE = "tone"
-    SIGNATURE = "signature"
-    FACT = "fact"
-    POLICY = "policy"
+from ai.types import ContextKind
 
 
 class ContextIn(BaseModel):

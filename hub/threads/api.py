@@ -8,9 +8,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from hub.deps import CurrentPrincipal, SessionDep
+from hub.analysis.flows import draft_reply
+from hub.deps import CurrentPrincipal, RuntimeDep, SessionDep
 from hub.threads import service
-from hub.threads.schemas import MessageOut, ThreadDetail, ThreadOut, ThreadPage
+from hub.threads.schemas import (
+    DraftOut,
+    DraftRequest,
+    MessageOut,
+    ThreadDetail,
+    ThreadOut,
+    ThreadPage,
+)
 
 router = APIRouter(prefix="/api/v1/threads", tags=["threads"])
 
@@ -36,4 +44,21 @@ def get_thread(
     return ThreadDetail(
         **ThreadOut.model_validate(thread).model_dump(),
         messages=[MessageOut.model_validate(m) for m in messages],
+    )
+
+
+@router.post("/{thread_id}/draft-reply", response_model=DraftOut)
+def create_draft_reply(
+    thread_id: uuid.UUID, request: DraftRequest, principal: CurrentPrincipal, rt: RuntimeDep
+) -> DraftOut:
+    """Draft a reply with the organization's company context. Nothing is sent."""
+    draft = draft_reply(
+        thread_id, org_id=principal.org_id, instructions=request.instructions, rt=rt
+    )
+    return DraftOut(
+        body=draft.output.body,
+        cited_context_ids=draft.output.cited_context_ids,
+        model=draft.model,
+        tokens_in=draft.usage.tokens_in,
+        tokens_out=draft.usage.tokens_out,
     )

@@ -40,6 +40,18 @@ class ThreadDetail(ThreadOut):
     messages: list[MessageOut]
 
 
+class DraftRequest(BaseModel):
+    instructions: str | None = Field(default=None, max_length=2000)
+
+
+class DraftOut(BaseModel):
+    body: str
+    cited_context_ids: list[str]
+    model: str
+    tokens_in: int
+    tokens_out: int
+
+
 class ThreadPage(BaseModel):
     items: list[ThreadOut]
     next_before: datetime | None

@@ -38,10 +38,9 @@ from ai.types import TaskDraft, Triage  # noqa: E402
 from connectors.mail.quotes import split_reply  # noqa: E402
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/triage/emails.jsonl")
-_STOP = frozenset(
-    """with from that this your their into about have before after them they then than
-    when what which will would could should please send sends make review each""".split()
-)
+_STOP_TEXT = """with from that this your their into about have before after them they then than
+    when what which will would could should please send sends make review each"""
+_STOP = frozenset(_STOP_TEXT.split())
 
 
 def key_words(title: str) -> set[str]:
@@ -87,7 +86,8 @@ class Tally:
             f"{name:<8} n={self.emails:<4} category {_ratio(self.category_ok, self.emails)}  "
             f"priority {_ratio(self.priority_ok, self.emails)}  "
             f"needs_reply P {precision:.2f} R {recall:.2f} F1 {f1:.2f}  "
-            f"tasks {_ratio(self.tasks_found, self.gold_tasks)} ({self.tasks_found}/{self.gold_tasks})  "
+            f"tasks {_ratio(self.tasks_found, self.gold_tasks)} "
+            f"({self.tasks_found}/{self.gold_tasks})  "
             f"due {_ratio(self.dues_found, self.gold_dues)} ({self.dues_found}/{self.gold_dues})"
         )
 

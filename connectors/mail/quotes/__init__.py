@@ -1,4 +1,18 @@
-"""Set quoted history, forwards and signatures apart from the new text of a reply."""
+"""Set quoted history, forwards and signatures apart from the new text of a reply.
+
+split_text(text) and split_html(html) return a ReplySplit (text in every field);
+split_reply(text) -> (visible, set_aside) stays for the pipeline's current call.
+
+Signature policy: `visible` excludes the signature, `signature` keeps it. A signature is
+(1) everything after a "-- " / "--" delimiter line, (2) a short tail (<= 12 lines) after
+a rule line ("____", "-----", "====="), (3) a mobile or client footer line ("Sent from
+my iPhone", "Get Outlook for iOS", "Von meinem iPhone gesendet", "iPhoneから送信", ...)
+and everything after it, (4) a lone "-Name" dash sign-off on the last line. Closing
+words ("Thanks,\nAlex", "Regards, Roman") stay visible: they are what the sender wrote.
+Quoted lines that an answer follows (inline replies) stay visible; quotes nobody
+answers, attributions and Outlook header blocks go to `quoted`; a forward goes, with
+its metadata block, to `forwarded` (a bare forward's own text becomes `visible`).
+"""
 
 from __future__ import annotations
 

@@ -1,14 +1,130 @@
-"""HTML reply splitting on the DOM (selectolax/lexbor)."""
+"""HTML reply splitting on the DOM (selectolax/lexbor: no depth limit, fast).
+
+Quote containers are found by the markup mail clients write, removed from the tree,
+and the rest is handed to the plain-text splitter, which still catches text markers
+("On ... wrote:", Outlook header blocks written as paragraphs) and the signature.
+"""
 
 from __future__ import annotations
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from connectors.mail.quotes.render import CONTENT_ATTR, render
 from connectors.mail.quotes.result import ReplySplit
-from connectors.mail.quotes.text import split_text
+from connectors.mail.quotes.text import ends_with_boundary, split_text
+
+# Markers after which everything is older mail (Outlook, Windows Mail, hr separators).
+_CUT_SELECTORS = (
+    "#divRplyFwdMsg",
+    "#OLK_SRC_BODY_SECTION",
+    "#appendonsend",
+    "#mail-editor-reference-message-container",
+    "div[style*='border-top']",
+    "hr",
+)
+_SKIP_TAGS = "script, style, head, title"
+# Gmail writes reply history as div.gmail_quote (attribution + blockquote.gmail_quote);
+# its composer's "Quote" button writes a bare blockquote.gmail_quote.
+_GMAIL_CITE = "blockquote.gmail_quote"
+_MAX_PRECEDING = 20  # nodes looked at for an attribution above a quote
+
+
+def _text(node: LexborNode | None) -> str:
+    return "" if node is None else str(node.text(separator="\n", strip=False))
+
+
+def _following(node: LexborNode, stop: LexborNode) -> list[LexborNode]:
+    """The node, its later siblings and the later siblings of its ancestors up to stop."""
+    out = [node]
+    current: LexborNode | None = node
+    while current is not None and current != stop:
+        sibling = current.next
+        while sibling is not None:
+            out.append(sibling)
+            sibling = sibling.next
+        current = current.parent
+    return out
+
+
+def _is_border_separator(node: LexborNode) -> bool:
+    # Outlook draws "border-top: solid" above its From/Sent block; a plain styled box
+    # with a top border and no header text is layout, not a separator.
+    style = (node.attributes.get("style") or "").replace(" ", "").lower()
+    if "border-top:solid" not in style and "border-top:1px" not in style:
+        return False
+    return ":" in _text(node)[:400]
+
+
+def _first_cut(body: LexborNode) -> LexborNode | None:
+    for selector in _CUT_SELECTORS:
+        for node in body.css(selector):
+            if selector.startswith("div[style") and not _is_border_separator(node):
+                continue
+            return node
+    return None
+
+
+def _in_reply_container(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "blockquote":
+            return True
+        if parent.tag == "div" and "gmail_quote" in (parent.attributes.get("class") or "").split():
+            return True
+        parent = parent.parent
+    return False
+
+
+def _text_before(node: LexborNode) -> str:
+    """Text of the nearest non-empty content above node (its earlier siblings, then up)."""
+    current: LexborNode | None = node
+    seen = 0
+    while current is not None and seen < _MAX_PRECEDING:
+        sibling = current.prev
+        while sibling is not None and seen < _MAX_PRECEDING:
+            seen += 1
+            text = _text(sibling)
+            if text.strip():
+                return text
+            sibling = sibling.prev
+        current = current.parent
+        if current is not None and current.tag == "body":
+            break
+    return ""
+
+
+def _mark_composer_quotes(body: LexborNode) -> None:
+    """A blockquote.gmail_quote outside Gmail's reply container, under no attribution or
+    header block, is the composer's "Quote" formatting: the sender's content."""
+    for node in body.css(_GMAIL_CITE):
+        if _in_reply_container(node) or ends_with_boundary(_text_before(node)):
+            continue
+        node.attrs[CONTENT_ATTR] = "1"
 
 
 def split_html(html: str) -> ReplySplit:
-    """Split an HTML body; returns text parts."""
-    body = LexborHTMLParser(html).body
-    return split_text("" if body is None else str(body.text(separator="\n")))
+    """Split an HTML body into text parts: visible, quoted, signature and forwarded."""
+    tree = LexborHTMLParser(html)
+    body = tree.body
+    if body is None:
+        return ReplySplit("")
+    for node in body.css(_SKIP_TAGS):
+        node.decompose()
+    _mark_composer_quotes(body)
+    quoted: list[str] = []
+    cut = _first_cut(body)
+    if cut is not None:
+        removed = _following(cut, body)
+        quoted.extend(_text(node) for node in removed)
+        for node in removed:
+            node.decompose()
+    parts = split_text(render(body))
+    quoted_text = "\n".join(part.strip("\n") for part in [parts.quoted, *quoted] if part.strip())
+    return ReplySplit(_unquote(parts.visible), quoted_text, parts.signature, parts.forwarded)
+
+
+def _unquote(text: str) -> str:
+    # Quotes left visible (answered inline, or the whole body) read better unmarked.
+    return "\n".join(
+        line.lstrip("> ") if line.startswith(">") else line for line in text.split("\n")
+    )

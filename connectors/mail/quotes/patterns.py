@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF003  -- the tables hold Cyrillic, CJK and full-width text on purpose
 """Language tables and compiled line patterns for quote, forward and signature markers.
 
 Every pattern is compiled once, anchored, and uses bounded repetition so a hostile body
@@ -22,6 +23,7 @@ _LEADS = r"On|Am|Le|El|Em|Il|Op|Den|På|W\s+dniu|Dnia|Vào|В|У|Le\s+\S+|Op\s+\
 
 ATTRIBUTION = re.compile(
     rf"^\s*(?:(?:{_LEADS})\s.{{0,300}}?(?:\b(?:{_WROTE}))\b.{{0,200}}[:：]"
+    rf"|(?:{_LEADS})\s.{{0,300}}?\b(?:{_WROTE})"
     rf"|.{{0,300}}?\b(?:{_WROTE})\s*[:：]"
     rf"|.{{0,300}}?(?:{_WROTE_CJK}).{{0,40}}[:：])\s*$",
     re.IGNORECASE,
@@ -34,6 +36,24 @@ DATED_ADDRESS_ATTRIBUTION = re.compile(
     r"^\s*\S.{0,300}(?:\d{1,2}[:.]\d{2}|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\b(?:19|20)\d{2}\b)"
     r".{0,300}[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}.{0,40}[:：]\s*$"
 )
+# The same without the colon ("2011/4/7 Name <a@b.c>"): only when ">" lines follow.
+DATED_ADDRESS = re.compile(
+    r"^\s*\S.{0,300}(?:\d{1,2}[:.]\d{2}|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\b(?:19|20)\d{2}\b)"
+    r".{0,300}[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}>?\)?\s*$"
+)
+# Gmail's numeric-date attribution without the colon, the date first:
+# "2013/7/20 Name via List <a@b.c>". Date first and address last make it one on its own.
+LEADING_DATE_ADDRESS = re.compile(
+    r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b.{0,200}<[\w.+-]{1,64}@[\w-]{1,63}"
+    r"(?:\.[\w-]{1,63}){1,8}>\s*$"
+)
+LEAD_START = re.compile(rf"^\s*(?:{_LEADS})\s", re.IGNORECASE)
+# Where an attribution starts inside a line ("reply--- On <date>, <who> wrote:").
+INLINE_LEAD = re.compile(rf"(?<=\S)[\s\-]{{1,10}}(?=(?:{_LEADS})\s)")
+# A wrapped attribution may end on a line that looks quoted: "<a@b.c\n>:" or "> wrote:".
+ATTRIBUTION_TAIL = re.compile(rf"^\s*>\s*(?:(?:{_WROTE})\s*)?[:：]\s*$", re.IGNORECASE)
+# Zero-width and tracking glyphs (Gmail's "ᐧ" read receipt) that carry no content.
+NOISE_LINE = re.compile("^[\\s\u1427\u200b\u200c\u200d\ufeff]*$")
 # A rule with words inside ("-------- Oprindelig besked --------"): a separator whose
 # label we may not know; a boundary when a header block follows.
 LABELLED_RULE = re.compile(r"^\s*[-_=*]{3,40}\s*[^\W\d_][^-_=*]{0,60}[-_=*]{3,40}\s*$")
@@ -42,7 +62,7 @@ LABELLED_RULE = re.compile(r"^\s*[-_=*]{3,40}\s*[^\W\d_][^-_=*]{0,60}[-_=*]{3,40
 LOOSE_ATTRIBUTION = re.compile(r"^\s*\S.{0,300}\d.{0,300}[:：]\s*$")
 
 _ORIGINAL = (
-    r"Original\s+Message|Original\s+E-?mail|Ursprüngliche\s+Nachricht|Originalnachricht|"
+    r"Original\s+Message|Reply\s+Message|Antwort\s+Nachricht|Original\s+E-?mail|Ursprüngliche\s+Nachricht|Originalnachricht|"
     r"Message\s+d'origine|Message\s+original|Mensaje\s+original|Mensagem\s+original|"
     r"Messaggio\s+originale|Oorspronkelijk\s+bericht|Origineel\s+bericht|"
     r"Originalmeddelande|Ursprungligt\s+meddelande|Opprinnelig\s+melding|"
@@ -73,7 +93,9 @@ FORWARD_MARKER = re.compile(
     re.IGNORECASE,
 )
 # An attribution written between dash runs: "-----On <date>, <who> wrote-----".
-DASHED_ATTRIBUTION = re.compile(rf"^\s*-{{2,40}}\s*\S.{{0,300}}\b(?:{_WROTE})\b\s*:?\s*-{{2,40}}\s*$", re.I)
+DASHED_ATTRIBUTION = re.compile(
+    rf"^\s*-{{2,40}}\s*\S.{{0,300}}\b(?:{_WROTE})\b\s*:?\s*-{{2,40}}\s*$", re.I
+)
 
 _FROM = (
     r"From|Von|De|Da|Van|Från|Fra|Frå|Lähettäjä|Od|Nadawca|От|От\s+кого|Від|Kimden|Feladó|"
@@ -85,7 +107,8 @@ _SENT = (
     r"Отправлено|Дата|Надіслано|Gönderildi|Tarih|Elküldve|发送时间|日期|寄件日期|送信日時|日付|날짜|보낸\s*날짜"
 )
 _TO = (
-    r"To|An|À|A|Para|Aan|Till|Til|Vastaanottaja|Do|Кому|Komu|Kime|Címzett|收件人|收件者|宛先|받는\s*사람"
+    r"To|An|À|A|Para|Aan|Till|Til|Vastaanottaja|Do|Кому|Komu|Kime|Címzett|"
+    r"收件人|收件者|宛先|받는\s*사람"
 )
 _OTHER = (
     r"Cc|Bcc|Kopie|Copie|Copie\s+à|CC|Kopio|DW|Kopia|Копия|Копія|Bilgi|Másolat|抄送|副本|"
@@ -96,6 +119,7 @@ _OTHER = (
 _FIELD_TAIL = r"\s*(?:\*\*|\*)?\s*[:：]"
 _FIELD_HEAD = r"^\s*>?\s*(?:\*\*|\*)?"
 HEADER_FROM = re.compile(rf"{_FIELD_HEAD}(?:{_FROM}){_FIELD_TAIL}", re.IGNORECASE)
+HEADER_KEY = re.compile(rf"{_FIELD_HEAD}(?:{_FROM}|{_SENT}){_FIELD_TAIL}", re.IGNORECASE)
 HEADER_ANY = re.compile(rf"{_FIELD_HEAD}(?:{_FROM}|{_SENT}|{_TO}|{_OTHER}){_FIELD_TAIL}", re.I)
 # A Russian/Ukrainian/Polish-style one-line From header, "From: X [mailto:y]" etc. need
 # nothing more; the block rule in text.py asks for two fields.
@@ -104,9 +128,9 @@ HEADER_ANY = re.compile(rf"{_FIELD_HEAD}(?:{_FROM}|{_SENT}|{_TO}|{_OTHER}){_FIEL
 # sentence that merely mentions "sent from my phone" is not taken for a footer.
 MOBILE_FOOTER = re.compile(
     r"^\s*[(<\[]*\s*(?:"
-    r"Sent\s+from\s+my\s+(?:[A-Z0-9]|(?:mobile|phone|cell|smart|tablet|device|i[a-z]|android|"
+    r"Sent\s+from\s+my\s+(?:(?-i:[A-Z0-9])|(?:mobile|phone|cell|smart|tablet|device|i[a-z]|android|"
     r"samsung|galaxy|blackberry|huawei|pixel|windows|ipad|iphone))[^\n]{0,80}"
-    r"|Sent\s+(?:from|via|with|using|on)\s+(?!my\s)(?:[A-Z\[<(][^\n]{0,80}|\w+(?:\s+\w+)?\.?)"
+    r"|Sent\s+(?:from|via|with|using|on)\s+(?!my\s)(?:(?-i:[A-Z\[<(])[^\n]{0,80}|\w+(?:\s+\w+)?\.?)"
     r"|From\s+my\s+(?:i\S+|android|mobile|phone|samsung|galaxy|blackberry).{0,60}"
     r"|Get\s+(?:\[?Outlook|the\s+\w+\s+app).{0,80}"
     r"|Envoyé\s+(?:de|depuis|avec|à\s+partir)\s.{1,80}"
@@ -124,8 +148,12 @@ MOBILE_FOOTER = re.compile(
     re.IGNORECASE,
 )
 # "-- " is the RFC 3676 signature delimiter; "--" and "—" are common sloppy variants.
-SIG_DELIMITER = re.compile(r"^(?:--|—|–|-- ?)\s*$")
+SIG_DELIMITER = re.compile(r"^--\s*$")
 # A line made only of rule characters (with at most one leading word character, as
 # discourse's trimmer allows for "ᐧ" tracking marks).
-RULE_LINE = re.compile(r"^\s*\S?\s*(?:-{2,}|_{2,}|={2,}|\*{2,}|~{2,}|#{2,}|\+{2,}|—{1,})\s*$")
+RULE_LINE = re.compile(r"^\s*\S?\s*(?:-{2,}|_{2,}|={2,}|\*{2,}|~{2,}|#{2,}|\+{2,}|—{2,})\s*$")
 QUOTE_LINE = re.compile(r"^\s{0,4}>")
+# A Markdown code fence ("```python"): rule-like lines between two fences are code.
+CODE_FENCE = re.compile(r"^\s{0,3}`{3,}[^`]{0,40}$")
+# "-Name" on the last line: a dash sign-off, the shortest signature there is.
+DASH_SIGNOFF = re.compile(r"^\s?-\s?[A-Z][\w.'-]{0,30}(?:\s[A-Z][\w.'-]{0,30}){0,2}\s*$")

@@ -25,15 +25,18 @@ class SignatureSplit:
 
 
 def _is_noise(line: str) -> bool:
-    # Single-glyph lines such as Gmail tracking marks ("ᐧ") carry no content.
-    return len(line.strip()) <= 1
+    return bool(p.NOISE_LINE.match(line))
 
 
 def split_signature(lines: list[str]) -> SignatureSplit:
     """Split lines of the visible part into text and signature."""
     cut = len(lines)
+    in_code = False
     for k, line in enumerate(lines):
-        if p.QUOTE_LINE.match(line):
+        if p.CODE_FENCE.match(line):
+            in_code = not in_code
+        if in_code or p.QUOTE_LINE.match(line):
+            # A rule inside a fenced code block ("####", "-----") is code, not a footer.
             continue
         if p.SIG_DELIMITER.match(line):
             cut = k
@@ -46,7 +49,10 @@ def split_signature(lines: list[str]) -> SignatureSplit:
     # A mobile footer closes what the sender typed: what follows is the client's.
     footer = next((k for k in range(cut) if p.MOBILE_FOOTER.match(lines[k])), cut)
     text = lines[:footer]
-    while text and (_is_noise(text[-1]) or not text[-1].strip()):
+    while text and _is_noise(text[-1]):
+        text.pop()
+    if text and p.DASH_SIGNOFF.match(text[-1]):
+        footer = len(text) - 1
         text.pop()
     signature = "\n".join(lines[footer:]).strip("\n")
     return SignatureSplit("\n".join(text).strip("\n"), signature)

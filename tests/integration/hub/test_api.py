@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from connectors.sandbox import MAILBOX, Sandbox, start_sandbox
 from db.migrate import upgrade
-from db.models import Account, InboundEvent, Organization, Thread, User
+from db.models import Account, AIResult, InboundEvent, Organization, Thread, User
 from hub.app import create_app
 from hub.config import Settings
+from hub.connections.flows import sync_account
 from hub.queue import JobName
 from hub.sandbox import demo_token, seed_demo
 from hub.users.tokens import Principal, issue_access_token
@@ -239,3 +240,55 @@ def test_usage_reports_the_month_against_the_budget(api: Api) -> None:
         assert org is not None
         org.monthly_token_budget = 0
     assert api.client.get("/api/v1/usage", headers=mine).json()["budget_exceeded"] is True
+
+
+def test_reply_draft_uses_company_context_and_sends_nothing(api: Api) -> None:
+    mine = {"Authorization": f"Bearer {api.token}"}
+    with api.rt.sessions() as session:
+        gmail = session.scalars(select(Account).where(Account.provider == "gmail")).one()
+    sync_account(gmail.id, rt=api.rt)
+    api.fakes.gmail.deliver(
+        MAILBOX,
+        "Sam Patel <sam@example.org>",
+        "Q3 report",
+        "Hi Alex,\n\nWhich exchange rates should we use for the Q3 report?\n\nThanks,\nSam",
+    )
+    thread_id = sync_account(gmail.id, rt=api.rt).threads[0]
+    fact = api.client.post(
+        "/api/v1/context",
+        json={
+            "kind": "fact",
+            "title": "Exchange rates",
+            "body": "Quarterly reports use the exchange rates of the last day of the quarter.",
+        },
+        headers=mine,
+    ).json()
+    api.client.post(
+        "/api/v1/context",
+        json={"kind": "signature", "title": "Signature", "body": "Alex Morgan, Finance"},
+        headers=mine,
+    )
+    posted_before = len(api.fakes.slack.messages)
+
+    answer = api.client.post(
+        f"/api/v1/threads/{thread_id}/draft-reply",
+        json={"instructions": "Confirm which exchange rates to use."},
+        headers=mine,
+    )
+    assert answer.status_code == 200
+    draft = answer.json()
+    assert "Alex Morgan, Finance" in draft["body"]
+    assert fact["id"] in draft["cited_context_ids"]
+    assert draft["tokens_in"] > 0
+    assert len(api.fakes.slack.messages) == posted_before
+    with api.rt.sessions() as session:
+        steps = list(session.scalars(select(AIResult.step).where(AIResult.thread_id == thread_id)))
+    assert steps == ["reply_draft"]
+
+    _, other_token = _other_org_thread(api)
+    refused = api.client.post(
+        f"/api/v1/threads/{thread_id}/draft-reply",
+        json={},
+        headers={"Authorization": f"Bearer {other_token}"},
+    )
+    assert refused.status_code == 404

