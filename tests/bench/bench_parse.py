@@ -23,8 +23,10 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
+import connectors.mail.assemble as assemble_module
 from connectors.mail.language import detect_language
 from connectors.mail.mime import parse_mime
+from connectors.mail.quotes import ReplySplit
 from connectors.mail.types import ParsedMessage
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/email")
@@ -116,10 +118,18 @@ def main() -> None:
     print(f"{len(messages)} messages, {megabytes:.1f} MB, median of {args.passes} passes")  # noqa: T201
     detect_language("warm the language model up before timing")
     full, full_failed = rate(full_pipeline, messages, args.passes)
+    # Attribution only: the same pipeline with the quote/signature split stubbed out.
+    real_split = assemble_module.split_body
+    assemble_module.split_body = lambda body: ReplySplit(body.text)
+    try:
+        no_split, _ = rate(full_pipeline, messages, args.passes)
+    finally:
+        assemble_module.split_body = real_split
     base, base_failed = rate(compat32, messages, args.passes)
     other, other_failed = rate(mail_parser, messages, args.passes)
     rows = [
         ("full pipeline (ours)", full, full_failed),
+        ("  of which without the quote split", no_split, 0),
         ("stdlib compat32 parse only", base, base_failed),
         ("mail-parser parse + main fields", other, other_failed),
     ]
