@@ -120,6 +120,8 @@ _DAY_AFTER = re.compile(
     rf"[\s,]*(?:on\s+)?(?:(?:this|next)\s+)?(?:{_WEEKDAY_ALT}|{_MONTH_ALT}|\d)\b", re.IGNORECASE
 )
 
+_LAST = re.compile(r"\b(?:last|letzten|[úu]ltimo|dernier)\s+$", re.IGNORECASE)
+
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "a few": 3}
 
 
@@ -257,6 +259,11 @@ def find_dates(text: str, ref: date) -> list[DateMention]:
         ):
             continue
         skip = bool(m.group(3)) and m.group(3).lower() == "next week"
+        if _LAST.search(text[max(0, m.start() - 12) : m.start()]):
+            # "last Friday", "letzten Freitag" look back.
+            back = (ref.weekday() - _WEEKDAYS[name]) % 7 or 7
+            add(m.start(), m.end(), ref - timedelta(days=back))
+            continue
         add(m.start(), m.end(), _next_weekday(ref, _WEEKDAYS[name], skip_week=skip))
     for m in _RELATIVE.finditer(text):
         word = m.group(1).lower()

@@ -221,6 +221,9 @@ def triage(thread: ThreadInput) -> Triage:
         owner=thread.owner,
         ref=s.ref,
         automated=automated,
+        subject=s.subject,
+        meeting=category is Category.MEETING,
+        marketing=category is Category.MARKETING,
     )
     if from_owner:
         tasks = []

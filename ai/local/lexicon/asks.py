@@ -21,9 +21,11 @@ REQUEST: Lexicon = {
         r"remember to",
         r"you(?:'ll)? need to",
         r"you must",
+        r"you(?:'ll| will)? have to",
         r"need your",
         r"i need (?:the|a|an|your|\d)",
-        r"i'?ll need",
+        r"i'?ll (?:also )?need",
+        r"i also need",
         r"we need you",
         r"action (?:required|needed)",
         r"be sure to",
@@ -44,6 +46,8 @@ REQUEST: Lexicon = {
         r"env[ií]ame",
         r"m[aá]ndame",
         r"recuerda",
+        r"tienes que",
+        r"debes",
     ),
     "de": (
         r"k[öo]nnten sie",
@@ -57,6 +61,8 @@ REQUEST: Lexicon = {
         r"wir brauchen",
         r"schicken sie mir",
         r"denken sie daran",
+        r"sie m[üu]ssen",
+        r"du musst",
     ),
     "fr": (
         r"pourrais-tu",
@@ -65,10 +71,12 @@ REQUEST: Lexicon = {
         r"pouvez-vous",
         r"merci de",
         r"veuillez",
-        r"j'aurai besoin",
+        r"j'aurai(?: aussi| également)? besoin",
         r"j'ai besoin",
         r"nous avons besoin",
         r"il faut",
+        r"vous devez",
+        r"tu dois",
         r"n'oublie[zs]? pas",
         r"s'il (?:te|vous) pla[iî]t",
     ),
@@ -87,6 +95,8 @@ REQUEST: Lexicon = {
         r"n[ãa]o se esque[çc]a",
         r"envie",
         r"mande",
+        r"voc[êe] (?:tem de|tem que|precisa)",
+        r"(?:voc[êe] )?consegue",
     ),
 }
 
@@ -122,6 +132,7 @@ REPLY: Lexicon = {
         r"me confirmas",
         r"qu[eé] opinas",
         r"resp[oó]nde",
+        r"(?:te|le|os) (?:vendr[ií]a|va|viene|ir[ií]a) bien",
     ),
     "de": (
         r"best[äa]tig",
@@ -131,6 +142,7 @@ REPLY: Lexicon = {
         r"r[üu]ckmeldung",
         r"ihre meinung",
         r"schicken sie mir",
+        r"passt (?:es )?(?:dir|ihnen|euch)",
     ),
     "fr": (
         r"confirme",
@@ -142,6 +154,9 @@ REPLY: Lexicon = {
         r"ton avis",
         r"votre avis",
         r"me r[ée]pondre",
+        r"(?:me )?confirmer",
+        r"confirmez",
+        r"(?:[çc]a )?(?:te|vous) (?:va|convient|conviendrait)",
     ),
     "pt": (
         r"confirm(?:e|a|ar)",
@@ -151,6 +166,7 @@ REPLY: Lexicon = {
         r"responda",
         r"me avisa",
         r"qual (?:data|op[çc][ãa]o)",
+        r"(?:funciona|serve) para (?:voc[êe]s?|ti)",
     ),
 }
 
@@ -176,3 +192,25 @@ NO_REPLY: Lexicon = {
         r"para (?:sua|tua) informa[çc][ãa]o",
     ),
 }
+
+# An imperative opening a sentence ("Send ...", "Prévois ...", "Envía ...", "Schicken Sie ...").
+IMPERATIVE_START = (
+    r"^(?:please\s+)?(?:send|review|submit|add|update|book|enroll|renew|approve|complete|sign|"
+    r"confirm|share|fill(?: out| in)?|register|migrate|prepare|read|reply|respond|upload|"
+    r"schedule|check|verify|rotate|acknowledge|estimate|rsvp|return|provide|finish|file|"
+    r"block|reserve|pick|choose|decide|let me know|get|make|forward|bring|enter|identify|"
+    r"investigate|fix|escalate|nominate|email|come with|have [^.]{0,40} ready|"
+    # French, tu and vous forms.
+    r"envoie|envoyez|pr[ée]vois|pr[ée]voyez|remplis|remplissez|apporte|apportez|"
+    r"pense à|pensez à|confirme|confirmez|v[ée]rifie|v[ée]rifiez|r[ée]serve|r[ée]servez|"
+    r"inscris-toi|inscrivez-vous|transf[èe]re|transf[ée]rez|"
+    # Spanish, tú and usted forms.
+    r"env[ií]a(?:me|nos)?|env[ií]e|manda(?:me|nos)?|revisa|confirma|prepara|trae|traiga|"
+    r"rellena|completa|reserva|reg[ií]strate|inscr[ií]bete|"
+    # Portuguese.
+    r"envie|mande|revise|confirme|prepare|traga|preencha|leve|verifique|atualize|"
+    r"inscreva-se|"
+    # German, Sie and du forms.
+    r"(?:schicken|senden|pr[üu]fen|best[äa]tigen|f[üu]llen|bringen|buchen|reservieren|"
+    r"tragen|melden) sie|schick|pr[üu]f)\b"
+)
