@@ -9,8 +9,11 @@ a rule line ("____", "-----", "====="), (3) a mobile or client footer line ("Sen
 my iPhone", "Get Outlook for iOS", "Von meinem iPhone gesendet", "iPhoneから送信", ...)
 and everything after it, (4) a lone "-Name" dash sign-off on the last line. Closing
 words ("Thanks,\nAlex", "Regards, Roman") stay visible: they are what the sender wrote.
-Quoted lines that an answer follows (inline replies) stay visible; quotes nobody
-answers, attributions and Outlook header blocks go to `quoted`; a forward goes, with
+Quoted lines that an answer follows (inline replies) stay visible, and so does a quote
+the sender cites under their own text before the quoted history starts (HTML: a
+Gmail composer "Quote", a blockquote.gmail_quote outside Gmail's reply container);
+quotes nobody answers (including those only a signature or list footer follows),
+attributions and Outlook header blocks go to `quoted`; a forward goes, with
 its metadata block, to `forwarded` (a bare forward's own text becomes `visible`).
 """
 

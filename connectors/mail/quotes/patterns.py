@@ -47,6 +47,9 @@ LEADING_DATE_ADDRESS = re.compile(
     r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b.{0,200}<[\w.+-]{1,64}@[\w-]{1,63}"
     r"(?:\.[\w-]{1,63}){1,8}>\s*$"
 )
+# Every attribution form ends in a colon, a dash run, an address or the verb: a cheap
+# test that spares the patterns above most lines of prose.
+WROTE_END = re.compile(rf"(?:{_WROTE}|{_WROTE_CJK})\s*$", re.IGNORECASE)
 LEAD_START = re.compile(rf"^\s*(?:{_LEADS})\s", re.IGNORECASE)
 # Where an attribution starts inside a line ("reply--- On <date>, <who> wrote:").
 INLINE_LEAD = re.compile(rf"(?<=\S)[\s\-]{{1,10}}(?=(?:{_LEADS})\s)")

@@ -79,6 +79,9 @@ def _blank_run(lines: list[str], k: int) -> int:
 
 def _matches_attribution(lines: list[str], joined: str, k: int) -> bool:
     """Whether joined (lines up to k) is a whole attribution."""
+    tail = joined[-24:].rstrip()
+    if not (tail.endswith((":", "\uff1a", "-")) or "@" in joined or p.WROTE_END.search(tail)):
+        return False
     if p.ATTRIBUTION.match(joined) and p.ATTRIBUTION_EVIDENCE.search(joined):
         return True
     if p.DASHED_ATTRIBUTION.match(joined) or p.DATED_ADDRESS_ATTRIBUTION.match(joined):
@@ -279,13 +282,11 @@ def _drop_trailing_quotes(lines: list[str], held: int = 0) -> tuple[list[str], l
     last_text = max(texts, default=-1)
     if texts and texts[0] < held:
         # Some text of the sender's own precedes the held quotes: they stay with it.
-        last_text = max(
-            [last_text, *(k for k in range(min(held, len(lines))) if lines[k].strip())]
-        )
-    # With no text of the sender's at all, a body of quotes answers nothing either.
-    tail = lines[last_text + 1 :]
-    if any(_is_quote(line) for line in tail):
-        return lines[: last_text + 1], tail
+        last_text = max([last_text, *(k for k in range(min(held, len(lines))) if lines[k].strip())])
+    if last_text >= 0:
+        tail = lines[last_text + 1 :]
+        if any(_is_quote(line) for line in tail):
+            return lines[: last_text + 1], tail
     return lines, []
 
 
