@@ -162,3 +162,11 @@ def test_many_lead_lines_stay_fast() -> None:
     split_text(text)
 
     assert time.perf_counter() - started < 2.0
+
+
+def test_attribution_without_date_counts_when_a_quote_follows() -> None:
+    split = split_text("Updated numbers attached.\n\nOn Thu, Sam wrote:\n> figures\n")
+    assert split.visible == "Updated numbers attached."
+    assert "On Thu, Sam wrote:" in split.quoted
+    kept = split_text("On Thursday I wrote: the numbers are final.\nThanks")
+    assert "the numbers are final" in kept.visible
