@@ -207,43 +207,34 @@ def analyze(
     from pathlib import Path
 
     from ai.cli import analyze as analyze_thread
-    from ai.cli import human_lines, select_provider
+    from ai.cli import human_lines
     from ai.corpus import read_jsonl
-    from ai.types import MessageInput, ThreadInput
     from connectors.mail.mime import parse_mime
     from connectors.mail.quotes import split_reply
+    from hub.analysis.inputs import thread_from_parsed
+    from hub.wiring import build_ai
 
-    settings = get_settings()
-    name = str(provider or getattr(settings, "ai_provider", "local"))
-    chosen = select_provider(
-        name,
-        base_url=getattr(settings, "openai_base_url", ""),
-        api_key=api_key or getattr(settings, "openai_api_key", None),
-        models={"default": str(model or getattr(settings, "openai_model", "gpt-4o-mini"))},
-        timeout=float(getattr(settings, "openai_timeout", 30.0)),
-        redact=redact or bool(getattr(settings, "ai_redact", False)),
+    overrides = {
+        "ai_provider": provider,
+        "openai_model": model,
+        "openai_api_key": api_key,
+        "ai_redact": redact or None,
+        "ai_token_budget": token_budget,
+    }
+    settings = get_settings().model_copy(
+        update={key: value for key, value in overrides.items() if value is not None}
     )
+    chosen = build_ai(settings)
     path = Path(file)
     if jsonl:
         items = [(r.id, r.thread) for r in read_jsonl(path, split_quotes=split_reply)]
     else:
         parsed = parse_mime(path.read_bytes())
-        sender = parsed.sender
-        author = f"{sender.name} <{sender.email}>" if sender and sender.name else ""
-        message = MessageInput(
-            author=author or (sender.email if sender else ""),
-            sent_at=parsed.date,
-            text=parsed.visible_text or parsed.text,
-            auto_signals=parsed.auto_signals,
-        )
-        owner = parsed.to[0].email if parsed.to else ""
-        people = [a.email for a in (*parsed.to, *parsed.cc) if a.email]
-        thread = ThreadInput(
-            subject=parsed.subject, messages=(message,), owner=owner, participants=tuple(people)
-        )
-        items = [(parsed.message_id or path.name, thread)]
+        items = [(parsed.message_id or path.name, thread_from_parsed(parsed))]
     for record_id, thread_input in items:
-        line = analyze_thread(chosen, record_id, thread_input, token_budget=token_budget)
+        line = analyze_thread(
+            chosen, record_id, thread_input, token_budget=settings.ai_token_budget
+        )
         if as_json:
             sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
         else:

@@ -93,7 +93,7 @@ def decode_bytes(data: bytes, declared: str | None) -> tuple[str, str | None]:
                 # The five bytes cp1252 leaves undefined are C1 controls in real latin-1.
                 return data.decode("latin-1"), None
             defect = f"body not valid {label[:40]}"
-    elif label and _ALIASES.get(label, None) != "":
+    elif label and _ALIASES.get(label) != "":
         defect = f"unknown charset {label[:40]}"
     else:
         defect = f"charset {label[:40]} guessed" if label else None

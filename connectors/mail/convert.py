@@ -15,7 +15,9 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
+from connectors.mail.charsets import decode_bytes
 from connectors.mail.encoding import transfer_decode
+from connectors.mail.headers import decode_words, repair_surrogates
 from connectors.mail.html import html_to_text
 
 
@@ -30,7 +32,8 @@ def _b64url(data: bytes) -> str:
 def _leaf_bytes(part: Message) -> bytes:
     if part.get_content_type() in ("message/rfc822", "message/global"):
         inner = part.get_payload()
-        return inner[0].as_bytes() if isinstance(inner, list) and inner else b""
+        first = inner[0] if isinstance(inner, list) and inner else None
+        return first.as_bytes() if isinstance(first, Message) else b""
     raw = getattr(part, "_payload", "")
     data = raw.encode("ascii", "surrogateescape") if isinstance(raw, str) else b""
     return transfer_decode(data, part.get("content-transfer-encoding"))[0]
@@ -46,8 +49,9 @@ def _gmail_part(part: Message, part_id: str, attachment_data: bool) -> dict[str,
     node: dict[str, Any] = {
         "partId": part_id,
         "mimeType": part.get_content_type(),
-        "filename": (part.get_filename() or "") if _is_attachment(part) else "",
-        "headers": [{"name": k, "value": str(v)} for k, v in part.raw_items()],
+        # Gmail hands out decoded filenames and Unicode header values, never raw bytes.
+        "filename": decode_words(part.get_filename() or "") if _is_attachment(part) else "",
+        "headers": [{"name": k, "value": repair_surrogates(str(v))} for k, v in part.raw_items()],
     }
     payload = part.get_payload()
     if part.is_multipart() and part.get_content_type().startswith("multipart/"):
@@ -66,11 +70,11 @@ def _gmail_part(part: Message, part_id: str, attachment_data: bool) -> dict[str,
     return node
 
 
-def _epoch_ms(message: Message) -> str:
+def _epoch_ms(message: Message) -> str | None:
     try:
         return str(int(parsedate_to_datetime(str(message.get("date", ""))).timestamp() * 1000))
     except (TypeError, ValueError, IndexError, OverflowError):
-        return "0"
+        return None
 
 
 def eml_to_gmail(
@@ -82,23 +86,34 @@ def eml_to_gmail(
     """
     message = email.message_from_bytes(data)
     message_id = _id(data)
-    return {
+    resource: dict[str, Any] = {
         "id": message_id,
         "threadId": message_id,
         "labelIds": list(labels),
         "snippet": "",
         "sizeEstimate": len(data),
         "historyId": "1",
-        "internalDate": _epoch_ms(message),
         "payload": _gmail_part(message, "", attachment_data),
     }
+    received = _epoch_ms(message)
+    if received is not None:  # Gmail always knows one; without a Date we do not
+        resource["internalDate"] = received
+    return resource
 
 
-def _recipients(message: EmailMessage, name: str) -> list[dict[str, Any]]:
-    values = [str(v) for v in message.get_all(name, [])]
+def _header(message: Message, name: str) -> str:
+    # A server hands out decoded Unicode; raw 8-bit bytes and mislabeled charsets are
+    # repaired with our helpers, since policy.default would leave U+FFFD in their place.
+    wanted = name.lower()
+    values = [repair_surrogates(str(v)) for k, v in message.raw_items() if k.lower() == wanted]
+    return ", ".join(values)
+
+
+def _recipients(message: Message, name: str) -> list[dict[str, Any]]:
+    pairs = getaddresses([_header(message, name)]) if _header(message, name) else []
     return [
-        {"emailAddress": {"name": display or addr, "address": addr}}
-        for display, addr in getaddresses(values)
+        {"emailAddress": {"name": decode_words(display) or addr, "address": addr.lower()}}
+        for display, addr in pairs
         if addr
     ]
 
@@ -116,14 +131,10 @@ def _body(message: EmailMessage, body_type: str) -> dict[str, str]:
 
 
 def _text_of(part: Message) -> str:
-    data = _leaf_bytes(part)
-    try:
-        return data.decode(part.get_content_charset() or "utf-8")
-    except (LookupError, UnicodeDecodeError):
-        return data.decode("utf-8", "replace")
+    return decode_bytes(_leaf_bytes(part), part.get_content_charset())[0]
 
 
-def _graph_attachments(message: EmailMessage) -> list[dict[str, Any]]:
+def _graph_attachments(message: Message) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for part in message.walk():
         if part.is_multipart() or not _is_attachment(part):
@@ -134,7 +145,7 @@ def _graph_attachments(message: EmailMessage) -> list[dict[str, Any]]:
             {
                 "@odata.type": "#microsoft.graph.fileAttachment",
                 "id": _id(data, "AAMkAtt"),
-                "name": part.get_filename() or "unnamed",
+                "name": decode_words(part.get_filename() or "") or "unnamed",
                 "contentType": part.get_content_type(),
                 "size": len(data),
                 "isInline": part.get_content_disposition() == "inline",
@@ -160,24 +171,25 @@ def eml_to_graph(data: bytes, *, body_type: str = "html") -> dict[str, Any]:
     """
     message = email.message_from_bytes(data, policy=policy.default)
     assert isinstance(message, EmailMessage)  # policy.default builds EmailMessage trees
+    raw = email.message_from_bytes(data)
     refs = str(message.get("references", "")).split() or [str(message.get("message-id", ""))]
     sent = _iso(message)
-    senders = _recipients(message, "from")
+    senders = _recipients(raw, "from")
     return {
         "@odata.etag": f'W/"{_id(data)}"',
         "id": _id(data, "AAMkAD"),
         "conversationId": _id(refs[0].encode(), "AAQkAD"),
         "internetMessageId": str(message.get("message-id", "")).strip() or None,
-        "subject": str(message.get("subject", "")),
+        "subject": " ".join(decode_words(_header(raw, "subject")).split()),
         "sentDateTime": sent,
         "receivedDateTime": sent,
-        "hasAttachments": bool(_graph_attachments(message)),
+        "hasAttachments": bool(_graph_attachments(raw)),
         "from": senders[0] if senders else None,
         "sender": senders[0] if senders else None,
-        "toRecipients": _recipients(message, "to"),
-        "ccRecipients": _recipients(message, "cc"),
+        "toRecipients": _recipients(raw, "to"),
+        "ccRecipients": _recipients(raw, "cc"),
         "bccRecipients": [],
-        "replyTo": _recipients(message, "reply-to"),
+        "replyTo": _recipients(raw, "reply-to"),
         "categories": [],
         "body": _body(message, body_type),
         "internetMessageHeaders": [
@@ -185,5 +197,5 @@ def eml_to_graph(data: bytes, *, body_type: str = "html") -> dict[str, Any]:
             for k, v in message.raw_items()
             if k.lower() in {"in-reply-to", "references", "list-id", "list-unsubscribe"}
         ],
-        "attachments": _graph_attachments(message),
+        "attachments": _graph_attachments(raw),
     }

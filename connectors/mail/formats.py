@@ -19,7 +19,7 @@ _GRAPH_KEYS = ("internetMessageId", "conversationId", "toRecipients", "bodyPrevi
 
 
 def detect_format(data: bytes) -> str:
-    """"gmail", "graph" or "mime": JSON objects by their keys, anything else is MIME."""
+    """ "gmail", "graph" or "mime": JSON objects by their keys, anything else is MIME."""
     if data.lstrip()[:1] != b"{":
         return "mime"
     try:

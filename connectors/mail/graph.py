@@ -15,7 +15,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from typing import Any
 
 from connectors.mail.assemble import assemble_message
@@ -57,8 +57,12 @@ def _address(recipient: Any) -> str:
     name, addr = _str(email_address.get("name")), _str(email_address.get("address"))
     if not addr and not name:
         return ""
-    # Graph repeats the address as the name when none is known.
-    return formataddr((name if name != addr else "", addr), charset="utf-8")
+    # Graph repeats the address as the name when none is known. Names and addresses
+    # are already decoded (and may be UTF-8, RFC 6532): quote, never encode.
+    if not name or name == addr:
+        return f"<{addr}>" if addr else ""
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{addr}>'
 
 
 def _addresses(values: Any) -> str:
@@ -183,9 +187,7 @@ def parse_graph(
         if "@removed" in message:
             defects.append("removed message stub")
         body = _body_part(message)
-        files = [
-            _attachment_part(_mapping(a), defects) for a in _list(message.get("attachments"))
-        ]
+        files = [_attachment_part(_mapping(a), defects) for a in _list(message.get("attachments"))]
         children = tuple(part for part in (body, *files) if part is not None)
         parsed = assemble_message(
             provider_id=provider_id,

@@ -13,8 +13,8 @@ import nh3
 from inscriptis import Inscriptis
 from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
-from lxml.etree import ParserError
-from lxml.html import document_fromstring
+from lxml.etree import ParserError  # type: ignore[import-untyped]
+from lxml.html import document_fromstring  # type: ignore[import-untyped]
 from selectolax.lexbor import LexborHTMLParser
 
 _BLANK_RUNS = re.compile(r"\n{3,}")

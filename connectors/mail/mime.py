@@ -8,8 +8,10 @@ helpers, and every repair is recorded as a defect.
 
 from __future__ import annotations
 
+import binascii
 import email
 import hashlib
+from email.feedparser import BytesFeedParser
 from email.message import Message
 
 from connectors.mail.assemble import assemble_message
@@ -19,6 +21,7 @@ from connectors.mail.headers import HeaderMap, decode_words, parse_message_id, r
 from connectors.mail.tnef import expand_tnef, is_tnef
 from connectors.mail.types import ParsedMessage
 
+_CHUNK = 1 << 16  # feeding in chunks keeps the parser from splitting the whole input at once
 _MAX_DEPTH = 32  # deeper nesting is hostile or broken; stop rather than recurse on
 _EMBEDDED = ("message/rfc822", "message/global")
 _REPORT_BLOCKS = ("message/delivery-status", "message/disposition-notification")
@@ -62,7 +65,19 @@ def _raw_payload(message: Message) -> bytes:
 
 
 def _decoded(message: Message) -> tuple[bytes, str | None]:
-    return transfer_decode(_raw_payload(message), _header(message, "content-transfer-encoding"))
+    encoding = _header(message, "content-transfer-encoding")
+    payload = getattr(message, "_payload", None)
+    if (
+        isinstance(payload, str)
+        and (encoding or "").strip().lower() == "base64"
+        and payload.isascii()
+    ):
+        # binascii reads an ASCII str in place: no encoded bytes copy of a large part.
+        try:
+            return binascii.a2b_base64(payload), None
+        except (binascii.Error, ValueError):
+            pass
+    return transfer_decode(_raw_payload(message), encoding)
 
 
 def _loader(message: Message) -> bytes:
@@ -178,7 +193,11 @@ def parse_mime(data: bytes) -> ParsedMessage:
     """Parse a whole message; provider_id is the Message-ID (callers replace it)."""
     defects: list[str] = []
     try:
-        message = email.message_from_bytes(data)
+        feeder = BytesFeedParser()
+        view = memoryview(data)
+        for start in range(0, len(data), _CHUNK):
+            feeder.feed(bytes(view[start : start + _CHUNK]))
+        message = feeder.close()
         headers = HeaderMap((name, str(value)) for name, value in message.raw_items())
         root: Part | None = _to_part(message, defects)
     except Exception as exc:  # noqa: BLE001 - the stdlib parser has no closed error set

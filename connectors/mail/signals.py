@@ -17,7 +17,7 @@ _PRECEDENCE = ("bulk", "list", "junk")
 def auto_signals(
     headers: HeaderMap, sender: Address | None, content_types: Iterable[str]
 ) -> tuple[str, ...]:
-    """Tokens such as "list-unsubscribe", "precedence:bulk", "calendar", "bounce", "noreply-sender"."""
+    """Tokens such as "list-unsubscribe", "precedence:bulk", "calendar", "bounce"."""
     found: list[str] = []
     if "list-unsubscribe" in headers:
         found.append("list-unsubscribe")

@@ -30,7 +30,9 @@ from connectors.mail.quotes import ReplySplit
 from connectors.mail.types import ParsedMessage
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/email")
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rif|enc)\s*(?:\[\d+\])?:\s*)+", re.I)
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rif|enc)\s*(?:\[\d+\])?:\s*)+", re.I
+)
 
 
 def threading_keys(parsed: ParsedMessage) -> tuple[str, ...]:
@@ -101,9 +103,9 @@ def peak_memory() -> None:
     tracemalloc.stop()
     mb = 1024 * 1024
     size = len(content or b"") / mb
-    print(f"synthetic message {len(data) / mb:.1f} MB (attachment {size:.1f} MB decoded):")  # noqa: T201
-    print(f"  peak traced memory in parse_mime:           {parse_peak / mb:7.1f} MB (input not counted)")  # noqa: T201, E501
-    print(f"  peak while re-reading the attachment bytes: {read_peak / mb:7.1f} MB")  # noqa: T201
+    print(f"synthetic message {len(data) / mb:.1f} MB (attachment {size:.1f} MB decoded):")
+    print(f"  peak traced in parse_mime (input not counted): {parse_peak / mb:7.1f} MB")
+    print(f"  peak while re-reading the attachment bytes:    {read_peak / mb:7.1f} MB")
 
 
 def main() -> None:
@@ -115,7 +117,7 @@ def main() -> None:
     logging.getLogger("mailparser").setLevel(logging.CRITICAL)  # its warnings flood stderr
     messages = load(args.corpus)
     megabytes = sum(map(len, messages)) / 1024 / 1024
-    print(f"{len(messages)} messages, {megabytes:.1f} MB, median of {args.passes} passes")  # noqa: T201
+    print(f"{len(messages)} messages, {megabytes:.1f} MB, median of {args.passes} passes")
     detect_language("warm the language model up before timing")
     full, full_failed = rate(full_pipeline, messages, args.passes)
     # Attribution only: the same pipeline with the quote/signature split stubbed out.
@@ -134,9 +136,9 @@ def main() -> None:
         ("mail-parser parse + main fields", other, other_failed),
     ]
     for name, value, failed in rows:
-        print(f"  {name:34s} {value:8.1f} msg/s   raised on {failed}")  # noqa: T201
-    print(f"  ours / mail-parser: {full / other:.2f}x (target >= 1.0x)")  # noqa: T201
-    print(f"  ours / compat32:    {full / base:.2f}x")  # noqa: T201
+        print(f"  {name:34s} {value:8.1f} msg/s   raised on {failed}")
+    print(f"  ours / mail-parser: {full / other:.2f}x (target >= 1.0x)")
+    print(f"  ours / compat32:    {full / base:.2f}x")
     if not args.no_memory:
         peak_memory()
 

@@ -31,6 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     raised: list[str] = []
     with_defects = 0
+    eml_count = eml_defects = 0
     kinds: collections.Counter[str] = collections.Counter()
     converter_failures = 0
     files = sorted(p for p in args.corpus.rglob("*") if p.is_file())
@@ -54,16 +55,20 @@ def main() -> None:
                 except Exception:  # noqa: BLE001
                     raised.append(f"{path} (json paths): {traceback.format_exc(limit=2)}")
         defects = results[0].defects
+        if path.suffix == ".eml":
+            eml_count += 1
+            eml_defects += bool(defects)
         if defects:
             with_defects += 1
             kinds.update(d.split(":")[0][:40] for d in defects)
-    print(f"{len(files)} files; parser exceptions: {len(raised)}")  # noqa: T201
-    print(f"messages with defects (MIME path): {with_defects}")  # noqa: T201
-    print(f"converter could not build JSON for {converter_failures} .eml files")  # noqa: T201
+    print(f"{len(files)} files; parser exceptions: {len(raised)}")
+    print(f".eml messages with defects: {eml_defects} of {eml_count}")
+    print(f"all files with defects (bodies without headers included): {with_defects}")
+    print(f"converter could not build JSON for {converter_failures} .eml files")
     for kind, count in kinds.most_common(15):
-        print(f"  {count:4d}  {kind}")  # noqa: T201
+        print(f"  {count:4d}  {kind}")
     for line in raised:
-        print(line)  # noqa: T201
+        print(line)
 
 
 if __name__ == "__main__":

@@ -82,10 +82,11 @@ def _matches_attribution(lines: list[str], joined: str, k: int) -> bool:
     tail = joined[-24:].rstrip()
     if not (tail.endswith((":", "\uff1a", "-")) or "@" in joined or p.WROTE_END.search(tail)):
         return False
-    if p.ATTRIBUTION.match(joined):
-        # Without a date or address ("On Thu, Sam wrote:") the quote under it is the evidence.
-        if p.ATTRIBUTION_EVIDENCE.search(joined) or _quote_follows(lines, k + 1):
-            return True
+    # Without a date or address ("On Thu, Sam wrote:") the quote under it is the evidence.
+    if p.ATTRIBUTION.match(joined) and (
+        p.ATTRIBUTION_EVIDENCE.search(joined) or _quote_follows(lines, k + 1)
+    ):
+        return True
     if p.DASHED_ATTRIBUTION.match(joined) or p.DATED_ADDRESS_ATTRIBUTION.match(joined):
         return True
     if p.LEADING_DATE_ADDRESS.match(joined):
