@@ -24,6 +24,7 @@ JOB_MODULES = [
     "hub.connections.jobs",
     "hub.analysis.jobs",
     "hub.outbox.jobs",
+    "hub.storage.jobs",
 ]
 
 MAX_BACKOFF_SECONDS = 600.0
@@ -45,6 +46,10 @@ celery_app.conf.update(
         "sweep-outbox": {"task": str(JobName.SWEEP_OUTBOX), "schedule": 60.0},
         "sweep-analyses": {"task": str(JobName.SWEEP_ANALYSES), "schedule": 60.0},
         "renew-watches": {"task": str(JobName.RENEW_WATCHES), "schedule": 6 * 3600.0},
+        "purge-expired-objects": {
+            "task": str(JobName.PURGE_EXPIRED_OBJECTS),
+            "schedule": 24 * 3600.0,
+        },
     },
 )
 

@@ -63,6 +63,17 @@ class Settings(BaseSettings):
     openai_max_retries: int = 2
     openai_structured_outputs: bool | None = None  # None: try strict schemas, fall back
 
+    # Raw messages and attachments: S3-compatible storage when S3_BUCKET is set, else a
+    # local directory. RETENTION_DAYS > 0 purges them after that many days (derived data
+    # such as text, summaries and tasks stays).
+    s3_endpoint_url: str = ""
+    s3_bucket: str = ""
+    s3_region: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    storage_dir: str = "./var/objects"
+    retention_days: int = 0
+
     inbound_sweep_after_seconds: int = 120
     sync_lock_timeout_seconds: int = 60
     resync_message_limit: int = 50

@@ -54,6 +54,7 @@ def run_demo(say: Callable[[str], None], *, workdir: Path | None = None) -> dict
     hub_port, fakes_port = free_port(), free_port()
     settings = Settings(
         database_url=f"sqlite:///{workdir / 'demo.db'}",
+        storage_dir=str(workdir / "objects"),
         redis_url="",
         sandbox=True,
         sandbox_fakes_port=fakes_port,

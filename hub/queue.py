@@ -29,6 +29,7 @@ class JobName(StrEnum):
     SWEEP_INBOUND_EVENTS = "hub.webhooks.sweep_inbound_events"
     SYNC_ACCOUNT = "hub.connections.sync_account"
     RENEW_WATCHES = "hub.connections.renew_watches"
+    PURGE_EXPIRED_OBJECTS = "hub.storage.purge_expired_objects"
     ANALYZE_THREAD = "hub.analysis.analyze_thread"
     SWEEP_ANALYSES = "hub.analysis.sweep_analyses"
     DELIVER = "hub.outbox.deliver"
@@ -40,6 +41,7 @@ JOB_QUEUES: dict[JobName, Queue] = {
     JobName.SWEEP_INBOUND_EVENTS: Queue.INGEST,
     JobName.SYNC_ACCOUNT: Queue.INGEST,
     JobName.RENEW_WATCHES: Queue.INGEST,
+    JobName.PURGE_EXPIRED_OBJECTS: Queue.INGEST,
     JobName.ANALYZE_THREAD: Queue.AI,
     JobName.SWEEP_ANALYSES: Queue.AI,
     JobName.DELIVER: Queue.OUTBOUND,

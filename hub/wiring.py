@@ -7,6 +7,7 @@ and nowhere else. API, workers, manage.py and tests all go through init_runtime.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from redis import Redis
@@ -28,6 +29,7 @@ from hub.inprocess import InProcessRunner
 from hub.locks import LocalLocks, Locks, RedisLocks
 from hub.logging import configure_logging
 from hub.queue import JobName, Publisher, set_publisher
+from hub.storage import LocalStore, ObjectStore, build_s3_store
 
 USER_AGENT = "inbox-hub/0.1"
 SWEEP_EVERY_SECONDS = 60.0
@@ -46,6 +48,7 @@ class Runtime:
     redis: Redis | None
     http: httpx.Client
     events: EventBus
+    storage: ObjectStore
 
     def close(self) -> None:
         if isinstance(self.publisher, InProcessRunner):
@@ -91,6 +94,18 @@ def build_ai(settings: Settings) -> AIProvider:
     )
 
 
+def build_storage(settings: Settings) -> ObjectStore:
+    if not settings.s3_bucket:
+        return LocalStore(Path(settings.storage_dir))
+    return build_s3_store(
+        settings.s3_endpoint_url,
+        settings.s3_bucket,
+        settings.s3_region,
+        settings.s3_access_key,
+        settings.s3_secret_key,
+    )
+
+
 def init_runtime(settings: Settings, *, publisher: Publisher | None = None) -> Runtime:
     """Build (or rebuild) this process's runtime and install its job publisher."""
     global _runtime  # one runtime per process
@@ -121,6 +136,7 @@ def init_runtime(settings: Settings, *, publisher: Publisher | None = None) -> R
         redis=redis,
         http=http,
         events=events,
+        storage=build_storage(settings),
     )
     return _runtime
 
@@ -134,7 +150,9 @@ def _default_publisher(settings: Settings) -> Publisher:
         [JobName.SWEEP_INBOUND_EVENTS, JobName.SWEEP_ANALYSES, JobName.SWEEP_OUTBOX],
         every_seconds=SWEEP_EVERY_SECONDS,
     )
-    runner.start_beat([JobName.RENEW_WATCHES], every_seconds=RENEW_EVERY_SECONDS)
+    runner.start_beat(
+        [JobName.RENEW_WATCHES, JobName.PURGE_EXPIRED_OBJECTS], every_seconds=RENEW_EVERY_SECONDS
+    )
     return runner
 
 

@@ -142,7 +142,7 @@ class GmailConnector:
                 credentials,
                 "GET",
                 f"/messages/{ref.message_id}",
-                params={"format": "full"},
+                params={"format": "raw"},  # the RFC 822 bytes, attachments included
                 on_404=True,
             )
             if response.status_code == 404:

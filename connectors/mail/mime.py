@@ -9,6 +9,7 @@ helpers, and every repair is recorded as a defect.
 from __future__ import annotations
 
 import binascii
+import dataclasses
 import email
 import hashlib
 from email.feedparser import BytesFeedParser
@@ -206,10 +207,11 @@ def parse_mime(data: bytes) -> ParsedMessage:
     if not data.strip():
         defects.append("empty message")
     message_id = parse_message_id(headers.get("message-id"))
-    return assemble_message(
+    parsed = assemble_message(
         provider_id=message_id or "",
         provider_thread_id=None,
         headers=headers,
         root=root,
         defects=defects,
     )
+    return dataclasses.replace(parsed, raw=data)

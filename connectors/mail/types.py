@@ -65,3 +65,6 @@ class ParsedMessage:
     html: str = ""  # the HTML body, sanitized (no scripts, handlers or remote loads)
     language: str | None = None  # ISO 639-1 code of visible_text, None when unsure
     source: str = "mime"  # "mime", "gmail" or "graph"
+    # The original RFC 822 bytes when the source had them (MIME, Gmail format=raw), kept
+    # so the hub can store the message as received.
+    raw: bytes | None = field(default=None, compare=False, repr=False)

@@ -54,6 +54,10 @@ class Message(UUIDPk, Timestamps, Base):
     labels: Mapped[list[str]] = mapped_column(JSONType, default=list)
     auto_signals: Mapped[list[str]] = mapped_column(JSONType, default=list)
     defects: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    language: Mapped[str | None] = mapped_column(String(8))
+    # The message as received, in object storage (None once retention purged it).
+    raw_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    raw_size: Mapped[int | None]
 
 
 class Attachment(UUIDPk, Timestamps, Base):
@@ -66,4 +70,4 @@ class Attachment(UUIDPk, Timestamps, Base):
     content_id: Mapped[str | None] = mapped_column(String(500))
     inline: Mapped[bool] = mapped_column(default=False)
     sha256: Mapped[str | None] = mapped_column(String(64))
-    storage_key: Mapped[str | None] = mapped_column(String(500))
+    storage_key: Mapped[str | None] = mapped_column(String(500), index=True)

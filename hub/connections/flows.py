@@ -15,6 +15,8 @@ from hub.connections import service
 from hub.errors import RetryLater
 from hub.events.service import publish_after_commit
 from hub.queue import JobName, enqueue_after_commit
+from hub.storage import StorageError
+from hub.storage.messages import store_message_objects
 from hub.threads.service import ingest_messages
 from hub.wiring import Runtime
 
@@ -110,9 +112,13 @@ def _apply(
 ) -> SyncResult:
     source = rt.registry.message_source(view.provider)
     messages = source.fetch(view.credentials, account=view.external_id, refs=batch.added)
+    try:
+        objects = store_message_objects(rt.storage, messages)
+    except StorageError as exc:
+        raise RetryLater(f"object storage unavailable: {exc}") from exc
     with rt.sessions.begin() as session:
         account = service.get_account(session, account_id)
-        ingested = ingest_messages(session, account, messages)
+        ingested = ingest_messages(session, account, messages, objects)
         service.advance_cursor(session, account_id, batch.cursor)
         for thread_id in ingested.threads:
             enqueue_after_commit(session, JobName.ANALYZE_THREAD, thread_id=str(thread_id))

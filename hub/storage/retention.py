@@ -35,6 +35,7 @@ class PurgeResult:
     deleted: int = 0
     kept: int = 0
     failed: int = 0
+    failed_keys: tuple[str, ...] = ()
 
 
 def purge(
@@ -45,7 +46,8 @@ def purge(
     Deleting is idempotent, so a key already gone counts as deleted and a failed run
     can simply be repeated.
     """
-    deleted = kept = failed = 0
+    deleted = kept = 0
+    failed_keys: list[str] = []
     for key in dict.fromkeys(keys):  # order-preserving de-duplication
         if key in keep:
             kept += 1
@@ -53,9 +55,10 @@ def purge(
         try:
             store.delete(key)
         except StorageError as exc:  # InvalidKey included: a bad row must not block the rest
-            failed += 1
+            failed_keys.append(key)
             log.warning("storage.purge.failed", key=key[:100], error=type(exc).__name__)
             continue
         deleted += 1
+    failed = len(failed_keys)
     log.info("storage.purge.done", deleted=deleted, kept=kept, failed=failed)
-    return PurgeResult(deleted=deleted, kept=kept, failed=failed)
+    return PurgeResult(deleted=deleted, kept=kept, failed=failed, failed_keys=tuple(failed_keys))

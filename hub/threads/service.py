@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from connectors.mail.types import Address, ParsedMessage
-from db.models import Account, Message, Thread
+from connectors.mail.types import Address, AttachmentInfo, ParsedMessage
+from db.models import Account, Attachment, Message, Thread
 from hub.errors import NotFound
+from hub.storage.messages import MessageObjects
+from hub.storage.store import StoredObject
 
 
 @dataclass
@@ -22,7 +24,10 @@ class IngestResult:
 
 
 def ingest_messages(
-    session: Session, account: Account, messages: Sequence[ParsedMessage]
+    session: Session,
+    account: Account,
+    messages: Sequence[ParsedMessage],
+    objects: Mapping[str, MessageObjects] | None = None,
 ) -> IngestResult:
     """Upsert by provider id: a message seen before changes nothing."""
     touched: dict[uuid.UUID, None] = {}
@@ -31,7 +36,11 @@ def ingest_messages(
         if _message_exists(session, account.id, parsed.provider_id):
             continue
         thread = _thread_for(session, account, parsed)
-        session.add(_message_row(account, thread, parsed))
+        stored = (objects or {}).get(parsed.provider_id, MessageObjects())
+        row = _message_row(account, thread, parsed, stored.raw)
+        session.add(row)
+        session.flush()
+        session.add_all(_attachment_rows(row, parsed.attachments, stored.attachments))
         _touch_thread(thread, parsed)
         touched[thread.id] = None
         new += 1
@@ -94,7 +103,32 @@ def _address_list(addresses: Sequence[Address]) -> list[dict[str, str]]:
     return [{"name": a.name, "email": a.email} for a in addresses]
 
 
-def _message_row(account: Account, thread: Thread, parsed: ParsedMessage) -> Message:
+def _attachment_rows(
+    message: Message,
+    attachments: Sequence[AttachmentInfo],
+    stored: Sequence[StoredObject | None],
+) -> list[Attachment]:
+    rows = []
+    for index, info in enumerate(attachments):
+        obj = stored[index] if index < len(stored) else None
+        rows.append(
+            Attachment(
+                message_id=message.id,
+                filename=info.filename,
+                content_type=info.content_type,
+                size=info.size,
+                content_id=info.content_id,
+                inline=info.inline,
+                sha256=obj.sha256 if obj else info.sha256,
+                storage_key=obj.key if obj else None,
+            )
+        )
+    return rows
+
+
+def _message_row(
+    account: Account, thread: Thread, parsed: ParsedMessage, raw: StoredObject | None
+) -> Message:
     return Message(
         id=uuid.uuid4(),
         org_id=account.org_id,
@@ -114,6 +148,9 @@ def _message_row(account: Account, thread: Thread, parsed: ParsedMessage) -> Mes
         labels=list(parsed.labels),
         auto_signals=list(parsed.auto_signals),
         defects=list(parsed.defects),
+        language=parsed.language,
+        raw_key=raw.key if raw else None,
+        raw_size=raw.size if raw else None,
     )
 
 

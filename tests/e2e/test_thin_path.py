@@ -34,11 +34,12 @@ BODY = (
 def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
     if request.param == "distributed":
         database_url = request.getfixturevalue("postgres_url")
-        settings = stack_settings(database_url, request.getfixturevalue("redis_url"))
+        redis_url = request.getfixturevalue("redis_url")
+        settings = stack_settings(database_url, redis_url, tmp_path / "objects")
         with running_stack(settings) as running, celery_worker(settings):
             yield running
     else:
-        settings = stack_settings(f"sqlite:///{tmp_path / 'hub.db'}", "")
+        settings = stack_settings(f"sqlite:///{tmp_path / 'hub.db'}", "", tmp_path / "objects")
         with running_stack(settings) as running:
             yield running
 

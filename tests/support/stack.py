@@ -61,10 +61,11 @@ def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 30.0) ->
         time.sleep(0.05)
 
 
-def stack_settings(database_url: str, redis_url: str) -> Settings:
+def stack_settings(database_url: str, redis_url: str, storage_dir: Path) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=redis_url,
+        storage_dir=str(storage_dir),
         sandbox=True,
         sandbox_fakes_port=free_port(),
         public_base_url=f"http://127.0.0.1:{free_port()}",
@@ -100,6 +101,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "PUBLIC_BASE_URL": settings.public_base_url,
         "INBOUND_SWEEP_AFTER_SECONDS": str(settings.inbound_sweep_after_seconds),
         "LOG_LEVEL": "WARNING",
+        "STORAGE_DIR": settings.storage_dir,
     }
 
 

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -49,11 +50,15 @@ class Api:
 
 
 @pytest.fixture
-def api(postgres_url: str) -> Iterator[Api]:
+def api(postgres_url: str, tmp_path: Path) -> Iterator[Api]:
     fakes = start_sandbox()
     port = int(fakes.base_url.rsplit(":", 1)[1])
     settings = Settings(
-        database_url=postgres_url, redis_url="", sandbox=True, sandbox_fakes_port=port
+        database_url=postgres_url,
+        redis_url="",
+        sandbox=True,
+        sandbox_fakes_port=port,
+        storage_dir=str(tmp_path / "objects"),
     )
     upgrade(postgres_url)
     jobs = RecordingPublisher()

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from connectors.errors import AuthExpired
 from connectors.sandbox import MAILBOX, Sandbox, start_sandbox
 from db.enums import AccountStatus, OutboxStatus
 from db.migrate import upgrade
-from db.models import Account, Organization, Outbox, Subscription, Thread
+from db.models import Account, Message, Organization, Outbox, Subscription, Thread
 from hub.analysis.flows import analyze_thread, sweep_analyses
 from hub.config import Settings
 from hub.connections.flows import renew_watches, sync_account
@@ -22,6 +23,7 @@ from hub.errors import RetryLater
 from hub.outbox.flows import deliver
 from hub.queue import JobName
 from hub.sandbox import seed_demo
+from hub.storage.flows import purge_expired_objects
 from hub.wiring import Runtime, close_runtime, init_runtime
 from tests.support.recording import RecordingPublisher
 
@@ -40,13 +42,17 @@ class World:
 
 
 @pytest.fixture
-def world(postgres_url: str) -> Iterator[World]:
+def world(postgres_url: str, tmp_path: Path) -> Iterator[World]:
     fakes = start_sandbox()
     port = int(fakes.base_url.rsplit(":", 1)[1])
     upgrade(postgres_url)
     jobs = RecordingPublisher()
     settings = Settings(
-        database_url=postgres_url, redis_url="", sandbox=True, sandbox_fakes_port=port
+        database_url=postgres_url,
+        redis_url="",
+        sandbox=True,
+        sandbox_fakes_port=port,
+        storage_dir=str(tmp_path / "objects"),
     )
     rt = init_runtime(settings, publisher=jobs)
     with rt.sessions.begin() as session:
@@ -208,3 +214,26 @@ def test_budget_exceeded_holds_analysis_until_it_resets(world: World) -> None:
         org.monthly_token_budget = 1_000_000
     assert sweep_analyses(rt=world.rt) == 1
     assert analyze_thread(thread_id, rt=world.rt) is True
+
+
+def test_raw_messages_are_stored_and_purged_after_retention(world: World) -> None:
+    sync_account(world.account_id, rt=world.rt)
+    with world.rt.sessions() as session:
+        rows = list(session.scalars(select(Message)))
+    assert rows
+    assert all(row.raw_key for row in rows)
+    with world.rt.storage.open(rows[0].raw_key or "") as raw:
+        assert rows[0].subject.encode() in raw.read()
+
+    world.rt.settings.retention_days = 1
+    assert purge_expired_objects(rt=world.rt) == 0  # nothing is a day old yet
+    with world.rt.sessions.begin() as session:
+        for row in session.scalars(select(Message)):
+            row.created_at = datetime.now(UTC) - timedelta(days=2)
+    assert purge_expired_objects(rt=world.rt) == len({row.raw_key for row in rows})
+    with world.rt.sessions() as session:
+        kept = list(session.scalars(select(Message)))
+    assert all(row.raw_key is None for row in kept)
+    texts = {row.id: row.visible_text for row in rows}
+    assert {row.id: row.visible_text for row in kept} == texts  # derived data stays
+    assert not world.rt.storage.exists(rows[0].raw_key or "")

@@ -255,24 +255,24 @@ def test_timeout_is_unavailable(make: Any) -> None:
         connector.fetch(CREDS, account="a", refs=[MessageRef("m", "t")])
 
 
-def test_fetch_parses_full_and_skips_deleted(make: Any) -> None:
-    messages = {
-        "18f2a7c4e9b1d305": load("message_full_plain"),
-        "18f2f3d93a5e6c07": load("message_full_with_attachment"),
-    }
+def test_fetch_reads_raw_keeps_the_bytes_and_skips_deleted(make: Any) -> None:
+    raw = load("message_raw")
 
     def handler(request: httpx.Request) -> httpx.Response:
-        assert request.url.params["format"] == "full"
-        message = messages.get(request.url.path.rsplit("/", 1)[-1])
-        return httpx.Response(200, json=message) if message else httpx.Response(404)
+        assert request.url.params["format"] == "raw"
+        found = request.url.path.endswith("/" + raw["id"])
+        return httpx.Response(200, json=raw) if found else httpx.Response(404)
 
     connector, _ = make(handler)
-    refs = [MessageRef(i, i) for i in ("18f2a7c4e9b1d305", "gone", "18f2f3d93a5e6c07")]
+    refs = [MessageRef(i, i) for i in (raw["id"], "gone")]
 
     parsed = connector.fetch(CREDS, account="a", refs=refs)
 
-    assert [m.provider_id for m in parsed] == ["18f2a7c4e9b1d305", "18f2f3d93a5e6c07"]
+    assert [m.provider_id for m in parsed] == [raw["id"]]
     assert parsed[0].subject == "Quarterly report draft"
+    assert parsed[0].provider_thread_id == raw["threadId"]
+    assert parsed[0].raw is not None
+    assert b"Subject: Quarterly report draft" in parsed[0].raw
 
 
 def test_watch(make: Any) -> None:

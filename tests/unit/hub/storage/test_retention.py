@@ -85,5 +85,5 @@ def test_purge_counts_failures_and_carries_on() -> None:
 
     result = purge(store, [*keys, "not/a/key"])
 
-    assert result == PurgeResult(deleted=2, kept=0, failed=2)
+    assert result == PurgeResult(deleted=2, kept=0, failed=2, failed_keys=(keys[1], "not/a/key"))
     assert list(store.objects) == [keys[1]]
