@@ -24,9 +24,16 @@ def migrate() -> None:
     """Upgrade the database to the newest schema."""
     from db.migrate import upgrade
 
+    from hub.storage import S3Store
+    from hub.wiring import build_storage
+
     settings = get_settings()
     upgrade(settings.database_url)
     typer.echo("database at head")
+    store = build_storage(settings)
+    if isinstance(store, S3Store):
+        store.ensure_bucket()
+        typer.echo(f"bucket {settings.s3_bucket} ready")
 
 
 @cli.command()
