@@ -23,7 +23,6 @@ QUEUES = "ingest,ai,outbound"
 def migrate() -> None:
     """Upgrade the database to the newest schema."""
     from db.migrate import upgrade
-
     from hub.storage import S3Store
     from hub.wiring import build_storage
 
