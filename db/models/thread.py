@@ -41,8 +41,10 @@ class Message(UUIDPk, Timestamps, Base):
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
     thread_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("threads.id"), index=True)
     provider_message_id: Mapped[str] = mapped_column(String(200))
+    # The provider's thread id even when the message joined another thread (aliases).
+    provider_thread_id: Mapped[str | None] = mapped_column(String(200), index=True)
     rfc_message_id: Mapped[str | None] = mapped_column(String(998), index=True)
-    in_reply_to: Mapped[str | None] = mapped_column(String(998))
+    in_reply_to: Mapped[str | None] = mapped_column(String(998), index=True)
     references: Mapped[list[str]] = mapped_column(JSONType, default=list)
     subject: Mapped[str] = mapped_column(Text, default="")
     sender_name: Mapped[str] = mapped_column(String(320), default="")

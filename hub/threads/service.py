@@ -15,6 +15,7 @@ from db.models import Account, Attachment, Message, Thread
 from hub.errors import NotFound
 from hub.storage.messages import MessageObjects
 from hub.storage.store import StoredObject
+from hub.threads.matching import thread_for
 
 
 @dataclass
@@ -35,7 +36,7 @@ def ingest_messages(
     for parsed in messages:
         if _message_exists(session, account.id, parsed.provider_id):
             continue
-        thread = _thread_for(session, account, parsed)
+        thread = thread_for(session, account, parsed)
         stored = (objects or {}).get(parsed.provider_id, MessageObjects())
         row = _message_row(account, thread, parsed, stored.raw)
         session.add(row)
@@ -57,46 +58,6 @@ def _message_exists(session: Session, account_id: uuid.UUID, provider_id: str) -
         )
         is not None
     )
-
-
-def _thread_for(session: Session, account: Account, parsed: ParsedMessage) -> Thread:
-    """The provider's thread id when it gives one, else RFC ancestry, else a new thread."""
-    if parsed.provider_thread_id:
-        key = parsed.provider_thread_id
-    else:
-        ancestor = _thread_of_ancestors(session, account.org_id, parsed)
-        if ancestor is not None:
-            return ancestor
-        key = parsed.message_id or parsed.provider_id
-    thread = session.scalars(
-        select(Thread).where(Thread.account_id == account.id, Thread.provider_thread_id == key)
-    ).one_or_none()
-    if thread is None:
-        thread = Thread(
-            id=uuid.uuid4(),
-            org_id=account.org_id,
-            account_id=account.id,
-            provider_thread_id=key,
-            subject=parsed.subject,
-            message_count=0,
-        )
-        session.add(thread)
-        session.flush()  # no relationship() orders the inserts, so the thread goes first
-    return thread
-
-
-def _thread_of_ancestors(
-    session: Session, org_id: uuid.UUID, parsed: ParsedMessage
-) -> Thread | None:
-    ancestors = [*parsed.references, *([parsed.in_reply_to] if parsed.in_reply_to else [])]
-    if not ancestors:
-        return None
-    return session.scalars(
-        select(Thread)
-        .join(Message, Message.thread_id == Thread.id)
-        .where(Message.org_id == org_id, Message.rfc_message_id.in_(ancestors))
-        .limit(1)
-    ).one_or_none()
 
 
 def _address_list(addresses: Sequence[Address]) -> list[dict[str, str]]:
@@ -135,6 +96,7 @@ def _message_row(
         account_id=account.id,
         thread_id=thread.id,
         provider_message_id=parsed.provider_id,
+        provider_thread_id=parsed.provider_thread_id,
         rfc_message_id=parsed.message_id,
         in_reply_to=parsed.in_reply_to,
         references=list(parsed.references),

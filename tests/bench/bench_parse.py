@@ -16,7 +16,6 @@ import base64
 import email
 import logging
 import os
-import re
 import statistics
 import time
 import tracemalloc
@@ -27,19 +26,16 @@ import connectors.mail.assemble as assemble_module
 from connectors.mail.language import detect_language
 from connectors.mail.mime import parse_mime
 from connectors.mail.quotes import ReplySplit
+from connectors.mail.threading import ancestors, normalize_subject
 from connectors.mail.types import ParsedMessage
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/email")
-_SUBJECT_PREFIX = re.compile(
-    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rif|enc)\s*(?:\[\d+\])?:\s*)+", re.I
-)
 
 
 def threading_keys(parsed: ParsedMessage) -> tuple[str, ...]:
     """What a JWZ pass needs per message: its id, its ancestors, a reply-less subject."""
-    subject = _SUBJECT_PREFIX.sub("", parsed.subject).strip().lower()
-    parents = (*parsed.references, *([parsed.in_reply_to] if parsed.in_reply_to else ()))
-    return (parsed.message_id or parsed.provider_id, *parents, subject)
+    own = parsed.message_id or parsed.provider_id
+    return (own, *ancestors(parsed), normalize_subject(parsed.subject))
 
 
 def full_pipeline(data: bytes) -> object:
