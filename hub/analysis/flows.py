@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 
-from ai.base import AIUnavailable
+from ai.base import AIError, AIUnavailable
 from ai.steps import reply as reply_step
 from ai.steps import summary as summary_step
 from ai.steps import triage as triage_step
@@ -41,6 +41,13 @@ def analyze_thread(thread_id: uuid.UUID, *, rt: Runtime) -> bool:
         )
     except AIUnavailable as exc:
         raise RetryLater(f"AI provider unavailable: {exc}") from exc
+    except AIError as exc:
+        # Invalid output even after the repair retry: retrying the same input would
+        # only spend tokens again. The next message in the thread asks anew.
+        with rt.sessions.begin() as session:
+            service.give_up_analysis(session, thread_id)
+        log.error("analysis.failed", thread_id=str(thread_id), error_type=type(exc).__name__)
+        return False
     with rt.sessions.begin() as session:
         service.store_analysis(session, data, triage, summary)
     log.info(

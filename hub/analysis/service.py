@@ -122,6 +122,12 @@ def already_analyzed(session: Session, thread_id: uuid.UUID, content_hash: str) 
     return True
 
 
+def give_up_analysis(session: Session, thread_id: uuid.UUID) -> None:
+    thread = session.get(Thread, thread_id)
+    if thread is not None:
+        thread.analysis_requested_at = None
+
+
 def requeue_stale_analyses(session: Session, *, older_than: timedelta, limit: int = 500) -> int:
     """Threads whose analysis job was lost (worker died, broker down) get a new job.
 
