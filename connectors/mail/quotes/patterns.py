@@ -50,6 +50,32 @@ LEADING_DATE_ADDRESS = re.compile(
 # Every attribution form ends in a colon, a dash run, an address or the verb: a cheap
 # test that spares the patterns above most lines of prose.
 WROTE_END = re.compile(rf"(?:{_WROTE}|{_WROTE_CJK})\s*$", re.IGNORECASE)
+
+
+def _reversed_branches(alternation: str) -> str:
+    r"""The alternation with each branch spelled backwards.
+
+    Branches hold only literal characters, "\s+", "\s*", "\(" and "\)": reversing
+    their atoms gives exactly the reversed language.
+    """
+    branches = []
+    for branch in alternation.split("|"):
+        atoms = re.findall(r"\\s[+*]|\\[()]|.", branch)
+        if any(len(a) == 1 and a in "\\()[]{}?*+.^$" for a in atoms):
+            raise ValueError(f"cannot reverse {branch!r}")
+        branches.append("".join(reversed(atoms)))
+    return "|".join(branches)
+
+
+# WROTE_END on a reversed text, anchored at its start: one position tried, not every one.
+# The text is stripped, so the verb's last character is its last: WROTE_LAST tests that.
+WROTE_END_REVERSED = re.compile(
+    rf"\s*(?:{_reversed_branches(_WROTE)}|{_reversed_branches(_WROTE_CJK)})", re.IGNORECASE
+)
+WROTE_LAST = re.compile(
+    "[" + re.escape("".join({verb[-1] for verb in f"{_WROTE}|{_WROTE_CJK}".split("|")})) + "]",
+    re.IGNORECASE,
+)
 LEAD_START = re.compile(rf"^\s*(?:{_LEADS})\s", re.IGNORECASE)
 # Where an attribution starts inside a line ("reply--- On <date>, <who> wrote:").
 INLINE_LEAD = re.compile(rf"(?<=\S)[\s\-]{{1,10}}(?=(?:{_LEADS})\s)")
@@ -124,6 +150,11 @@ _FIELD_HEAD = r"^\s*>?\s*(?:\*\*|\*)?"
 HEADER_FROM = re.compile(rf"{_FIELD_HEAD}(?:{_FROM}){_FIELD_TAIL}", re.IGNORECASE)
 HEADER_KEY = re.compile(rf"{_FIELD_HEAD}(?:{_FROM}|{_SENT}){_FIELD_TAIL}", re.IGNORECASE)
 HEADER_ANY = re.compile(rf"{_FIELD_HEAD}(?:{_FROM}|{_SENT}|{_TO}|{_OTHER}){_FIELD_TAIL}", re.I)
+# The most non-space characters a field name has: with its colon the first on the line,
+# a longer name before that colon is no field (a cheap test before HEADER_ANY).
+FIELD_NAME_MAX = max(
+    len(re.sub(r"\\s[+*]", "", name)) for name in f"{_FROM}|{_SENT}|{_TO}|{_OTHER}".split("|")
+)
 # A Russian/Ukrainian/Polish-style one-line From header, "From: X [mailto:y]" etc. need
 # nothing more; the block rule in text.py asks for two fields.
 
@@ -150,6 +181,10 @@ MOBILE_FOOTER = re.compile(
     r")\s*[)>\]]*\s*$",
     re.IGNORECASE,
 )
+# What a MOBILE_FOOTER line starts with (after spaces and brackets): the first letter of
+# one of its phrases, or anything before "から送信" / "より送信". Keep it in step with the
+# pattern: it spares the pattern every other line.
+MOBILE_FOOTER_START = re.compile(r"[\s(<\[]*[SFGEVDILWОН从從来]", re.IGNORECASE)
 # "-- " is the RFC 3676 signature delimiter; "--" and "—" are common sloppy variants.
 SIG_DELIMITER = re.compile(r"^--\s*$")
 # A line made only of rule characters (with at most one leading word character, as

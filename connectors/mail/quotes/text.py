@@ -7,6 +7,7 @@ reply is what comes before the first boundary that opens older mail.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from connectors.mail.quotes import patterns as p
@@ -38,114 +39,271 @@ def _is_quote(line: str) -> bool:
     return bool(p.QUOTE_LINE.match(line))
 
 
-def _attribution_end(lines: list[str], i: int, nested: bool = False) -> int:
+# An attribution ends at most this many lines after its first (lead lines wrapped over
+# blank-line gaps): the window in which _Lines.next_hot must find a line.
+_REACH = (_MAX_LEAD_ATTRIBUTION_LINES - 1) * (_MAX_ATTRIBUTION_GAP + 1)
+_TAIL = 24  # the end of an attribution that the verb test looks at
+
+
+def _may_end_attribution(stripped: str) -> bool:
+    """Whether an attribution could end on this (stripped) line or include it: it has an
+    "@" or ends in a colon, a dash or a verb. _matches_attribution rejects any text
+    without one of these, so lines far from all such lines need no attribution test."""
+    last = stripped[-1:]
+    if "@" in stripped or last in (":", "\uff1a", "-"):
+        return True
+    if not _may_end_verb(last):
+        return False
+    # A short line may end a verb that began on the line above it.
+    return len(stripped) < _TAIL or _ends_with_verb(stripped[-_TAIL:])
+
+
+@functools.lru_cache(maxsize=4096)
+def _may_end_verb(last: str) -> bool:
+    """Whether the character last ends some verb (p.WROTE_LAST, remembered per character)."""
+    return bool(last) and p.WROTE_LAST.match(last) is not None
+
+
+def _ends_with_verb(tail: str) -> bool:
+    """p.WROTE_END.search(tail) for a right-stripped tail, tried at one position only."""
+    return p.WROTE_END_REVERSED.match(tail[::-1]) is not None
+
+
+class _Lines:
+    """The lines of a body and the per-line facts the boundary tests use, computed once."""
+
+    __slots__ = ("blank", "lines", "next_hot", "quote", "quote_after", "stripped")
+
+    def __init__(self, lines: list[str]) -> None:
+        n = len(lines)
+        self.lines = lines
+        self.stripped = stripped = [line.strip() for line in lines]
+        self.blank = [not line for line in stripped]
+        # A quoted line holds a ">": the pattern runs on those only.
+        self.quote = [">" in line and p.QUOTE_LINE.match(line) is not None for line in lines]
+        hot = [_may_end_attribution(line) for line in stripped]
+        # quote_after[k]: whether the first non-blank line at or after k is quoted.
+        self.quote_after = quote_after = [False] * (n + 1)
+        # next_hot[k]: the first line at or after k that _may_end_attribution.
+        self.next_hot = next_hot = [n + _REACH + 1] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            quote_after[k] = quote_after[k + 1] if self.blank[k] else self.quote[k]
+            next_hot[k] = k if hot[k] else next_hot[k + 1]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+def _attribution_end(t: _Lines, i: int, nested: bool = False) -> int:
     """Index after an attribution starting at line i, or -1 when there is none.
 
     nested: called to test whether a continuation line opens an attribution of its own;
     such a call does not look further ahead again, so the work stays linear.
     """
-    if _is_quote(lines[i]) or not lines[i].strip() or len(lines[i]) > _MAX_LINE:
+    lines = t.lines
+    gap = t.next_hot[i] - i  # the attribution must reach a line that can end one
+    if t.quote[i] or t.blank[i] or len(lines[i]) > _MAX_LINE or gap > _REACH:
         return -1
     # An attribution that opens with a lead word and a date ("On Tue, Apr 11, 2017 at
     # 10:07 PM John Smith") may be wrapped over blank lines (Polymail, some webmails).
     lead = bool(p.LEAD_START.match(lines[i]) and p.ATTRIBUTION_EVIDENCE.search(lines[i]))
+    if not lead and gap >= _MAX_ATTRIBUTION_LINES:  # no blank gaps: consecutive lines
+        return -1
     limit = _MAX_LEAD_ATTRIBUTION_LINES if lead else _MAX_ATTRIBUTION_LINES
+    first_opens: bool | None = None  # whether line i may start a wrapped attribution
     joined = ""
     k = i
     taken = 0
-    while k < len(lines) and taken < limit:
+    n = len(lines)
+    while k < n and taken < limit:
         if k > i:
-            if lead and not lines[k].strip() and _blank_run(lines, k) <= _MAX_ATTRIBUTION_GAP:
+            if lead and t.blank[k] and _blank_run(t, k) <= _MAX_ATTRIBUTION_GAP:
                 k += 1
                 continue
-            if not _continues_attribution(lines, i, k, nested):
+            if first_opens is None:
+                first = lines[i]
+                first_opens = bool(
+                    p.ATTRIBUTION_EVIDENCE.search(first) or p.LEAD_START.match(first)
+                )
+            if not _continues_attribution(t, k, first_opens, nested):
                 break
-        joined = f"{joined} {lines[k].strip()}" if joined else lines[k].strip()
+        joined = f"{joined} {t.stripped[k]}" if joined else t.stripped[k]
         taken += 1
         # "...<a@b.c>" then "> wrote:": the attribution ends on the tail, not before it.
-        tail_next = k + 1 < len(lines) and p.ATTRIBUTION_TAIL.match(lines[k + 1])
-        if not tail_next and _matches_attribution(lines, joined, k):
+        tail_next = k + 1 < n and _is_attribution_tail(t, k + 1)
+        if not tail_next and _matches_attribution(t, joined, k):
             return k + 1
         k += 1
     return -1
 
 
-def _blank_run(lines: list[str], k: int) -> int:
+def _is_attribution_tail(t: _Lines, k: int) -> bool:
+    # The pattern opens with "\s*>": a line that does not start so cannot match.
+    return t.stripped[k][:1] == ">" and p.ATTRIBUTION_TAIL.match(t.lines[k]) is not None
+
+
+def _blank_run(t: _Lines, k: int) -> int:
     start = k
-    while k < len(lines) and not lines[k].strip() and k - start <= _MAX_ATTRIBUTION_GAP:
+    while k < len(t) and t.blank[k] and k - start <= _MAX_ATTRIBUTION_GAP:
         k += 1
     return k - start
 
 
-def _matches_attribution(lines: list[str], joined: str, k: int) -> bool:
-    """Whether joined (lines up to k) is a whole attribution."""
-    tail = joined[-24:].rstrip()
-    if not (tail.endswith((":", "\uff1a", "-")) or "@" in joined or p.WROTE_END.search(tail)):
+def _matches_attribution(t: _Lines, joined: str, k: int) -> bool:
+    """Whether joined (lines up to k, stripped) is a whole attribution.
+
+    Each pattern is tried only when the cheap tests its match implies hold (its last
+    character, an "@"): most lines of prose fail those, and the patterns cost far more.
+    """
+    tail = joined[-_TAIL:].rstrip()
+    last = tail[-1:]
+    colon = last in (":", "\uff1a")
+    dash = last == "-"
+    at = "@" in joined
+    # A verb ends the text only if the last character ends some verb.
+    verb_last = _may_end_verb(last)
+    if not (colon or dash or at or (verb_last and _ends_with_verb(tail))):
         return False
     # Without a date or address ("On Thu, Sam wrote:") the quote under it is the evidence.
-    if p.ATTRIBUTION.match(joined) and (
-        p.ATTRIBUTION_EVIDENCE.search(joined) or _quote_follows(lines, k + 1)
+    if (
+        _may_be_attribution(joined, colon, verb_last)
+        and p.ATTRIBUTION.match(joined)
+        and (p.ATTRIBUTION_EVIDENCE.search(joined) or t.quote_after[k + 1])
     ):
         return True
-    if p.DASHED_ATTRIBUTION.match(joined) or p.DATED_ADDRESS_ATTRIBUTION.match(joined):
+    if dash and p.DASHED_ATTRIBUTION.match(joined):
         return True
-    if p.LEADING_DATE_ADDRESS.match(joined):
+    if at and colon and p.DATED_ADDRESS_ATTRIBUTION.match(joined):
         return True
-    if p.DATED_ADDRESS.match(joined) or p.LOOSE_ATTRIBUTION.match(joined):
-        return _quote_follows(lines, k + 1)
+    if at and p.LEADING_DATE_ADDRESS.match(joined):
+        return True
+    if (at or colon) and t.quote_after[k + 1]:
+        return bool(
+            (at and p.DATED_ADDRESS.match(joined)) or (colon and p.LOOSE_ATTRIBUTION.match(joined))
+        )
     return False
 
 
-def _continues_attribution(lines: list[str], i: int, k: int, nested: bool) -> bool:
-    """Whether line k may continue an attribution that starts on line i."""
-    if p.ATTRIBUTION_TAIL.match(lines[k]):
+def _may_be_attribution(joined: str, colon: bool, verb_last: bool) -> bool:
+    """What p.ATTRIBUTION's branches imply, tested cheaply: a lead word ("On", "Am")
+    before a verb or a colon at the end; a verb before the final colon; or a CJK verb."""
+    if colon:
+        return bool(
+            p.LEAD_START.match(joined)
+            or _ends_with_verb(joined[:-1].rstrip())
+            or not joined.isascii()
+        )
+    return verb_last and bool(p.LEAD_START.match(joined)) and _ends_with_verb(joined)
+
+
+def _continues_attribution(t: _Lines, k: int, first_opens: bool, nested: bool) -> bool:
+    """Whether line k may continue an attribution whose first line is first_opens."""
+    if _is_attribution_tail(t, k):
         return True
-    if not lines[k].strip() or _is_quote(lines[k]) or len(lines[k]) > _MAX_LINE:
+    if t.blank[k] or t.quote[k] or len(t.lines[k]) > _MAX_LINE:
         return False
     # The first line must itself look like the start of one (a date, an address, a lead
     # word: "Hello" above "2011/4/7 Name <a@b.c>" stays the reply), and a line that opens
     # a whole attribution of its own starts a new one.
-    first = lines[i]
-    if not (p.ATTRIBUTION_EVIDENCE.search(first) or p.LEAD_START.match(first)):
+    if not first_opens:
         return False
-    if nested or not p.LEAD_START.match(lines[k]):
+    if nested or not p.LEAD_START.match(t.lines[k]):
         return True
-    return _attribution_end(lines, k, nested=True) < 0
-
-
-def _quote_follows(lines: list[str], i: int) -> bool:
-    while i < len(lines) and not lines[i].strip():
-        i += 1
-    return i < len(lines) and _is_quote(lines[i])
+    return _attribution_end(t, k, nested=True) < 0
 
 
 def _header_block(lines: list[str], i: int) -> bool:
     """Whether an Outlook-style header block ("From: ... Sent: ...") starts at line i."""
-    if not p.HEADER_ANY.match(lines[i]) or _is_quote(lines[i]):
+    if not _is_field(lines[i]) or _is_quote(lines[i]):
         return False
     fields = 0
     has_key = False
     for k in range(i, min(i + _HEADER_WINDOW, len(lines))):
-        if p.HEADER_ANY.match(lines[k]):
+        if _is_field(lines[k]):
             fields += 1
             has_key = has_key or bool(p.HEADER_KEY.match(lines[k]))
     return fields >= 2 and (has_key or fields >= 3)
 
 
-def _boundary_at(lines: list[str], i: int) -> _Boundary | None:
+def _is_field(line: str) -> bool:
+    """p.HEADER_ANY.match(line), which depends only on the line up to its first colon."""
+    colon = line.find(":")
+    wide = line.find("\uff1a", 0, colon if colon >= 0 else len(line))
+    colon = wide if wide >= 0 else colon
+    return colon >= 0 and _is_field_head(line[: colon + 1])
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_field_head(head: str) -> bool:
+    """Whether head (a line up to its first colon) is a header field name and the colon.
+
+    Only a field name stands before that colon (letters, "-" and spaces, at most
+    FIELD_NAME_MAX others) with ">" and "*": a cheap test most lines fail comes first.
+    Remembered per head, as logs and tables repeat theirs.
+    """
+    name = "".join(head[:-1].split()).lstrip(">").strip("*")
+    if not (0 < len(name) <= p.FIELD_NAME_MAX and name.replace("-", "").isalpha()):
+        return False
+    return p.HEADER_ANY.match(head) is not None
+
+
+_DASHES = frozenset("-_=*~")
+
+
+def _dash_lead(text: str) -> bool:
+    """Whether text opens with two rule characters or spaces, as a "----- X -----"
+    marker (p.ORIGINAL_MESSAGE, p.FORWARD_MARKER) must."""
+    return (
+        len(text) >= 2
+        and (text[0] in _DASHES or text[0].isspace())
+        and (text[1] in _DASHES or text[1].isspace())
+    )
+
+
+def _cut_indent(line: str) -> str:
+    """line with its indent (and the spaces after a leading ">") cut to two characters.
+
+    ORIGINAL_MESSAGE and FORWARD_MARKER match the cut line exactly when they match line:
+    before their text they need a run of at least two spaces or rule characters, whose
+    rule characters span at most 40; a longer indent only makes them try every way to
+    split it among their nested quantifiers (milliseconds on a deep indent).
+    """
+    body = line.lstrip()
+    indent = line[: min(2, len(line) - len(body))]
+    if body[:1] == ">":
+        inner = body[1:].lstrip()
+        body = ">" + body[1 : 1 + min(2, len(body) - 1 - len(inner))] + inner
+    return indent + body
+
+
+def _boundary_at(t: _Lines, i: int) -> _Boundary | None:
+    lines = t.lines
     line = lines[i]
-    if len(line) > _MAX_LINE:
+    stripped = t.stripped[i]
+    if not stripped or len(line) > _MAX_LINE:  # a blank line is never a boundary
         return None
-    if p.FORWARD_MARKER.match(line):
-        return _Boundary(i, i + 1, forward=True)
-    if p.ORIGINAL_MESSAGE.match(line):
-        return _Boundary(i, i + 1, forward=False)
-    end = _attribution_end(lines, i)
+    # Both markers open with a rule ("-----", after one ">" for a forward); the forward
+    # phrases without one end in a colon.
+    dash_lead = _dash_lead(line)
+    forward = dash_lead or stripped[-1] == ":" or (stripped[0] == ">" and _dash_lead(stripped[1:]))
+    if forward or dash_lead:
+        probe = _cut_indent(line)
+        if forward and p.FORWARD_MARKER.match(probe):
+            return _Boundary(i, i + 1, forward=True)
+        if dash_lead and p.ORIGINAL_MESSAGE.match(probe):
+            return _Boundary(i, i + 1, forward=False)
+    end = _attribution_end(t, i) if t.next_hot[i] - i <= _REACH else -1
     if end > 0:
         return _Boundary(i, end, forward=False)
     if _header_block(lines, i):
         return _Boundary(i, i, forward=False)
-    if p.LABELLED_RULE.match(line) and i + 1 < len(lines) and _header_block(lines, i + 1):
+    if (
+        stripped[0] in _DASHES
+        and stripped[0] != "~"
+        and p.LABELLED_RULE.match(line)
+        and i + 1 < len(lines)
+        and _header_block(lines, i + 1)
+    ):
         return _Boundary(i, i + 1, forward=False)
     return None
 
@@ -160,14 +318,15 @@ def _extend_over_rule(lines: list[str], start: int) -> int:
     return start
 
 
-def _quote_block_end(lines: list[str], i: int) -> int:
+def _quote_block_end(t: _Lines, i: int) -> int:
     """Index after the quoted block (with its blank lines) starting at or after line i."""
     end = i
     k = i
-    while k < len(lines):
-        if _is_quote(lines[k]):
+    n = len(t)
+    while k < n:
+        if t.quote[k]:
             end = k + 1
-        elif lines[k].strip() and not (k + 1 < len(lines) and _is_quote(lines[k + 1])):
+        elif not t.blank[k] and not (k + 1 < n and t.quote[k + 1]):
             break
         # A lone unquoted line between quoted ones is a quote a client wrapped badly.
         k += 1
@@ -215,29 +374,44 @@ def _split_forward(lines: list[str], visible: list[str], boundary: _Boundary) ->
     return ReplySplit(inner.visible, inner.quoted, inner.signature, forwarded)
 
 
-def _split_inline_attributions(lines: list[str]) -> list[str]:
+def _split_inline_attributions(t: _Lines) -> _Lines:
     """Put an attribution that shares a line with the reply on its own line."""
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        match = p.INLINE_LEAD.search(line) if len(line) < _MAX_LINE else None
-        if match and not _is_quote(line) and _quote_follows(lines, i + 1):
-            tail = line[match.end() :]
-            if p.ATTRIBUTION.match(tail) and p.ATTRIBUTION_EVIDENCE.search(tail):
-                out.extend([line[: match.start()].rstrip(" -"), tail])
-                continue
-        out.append(line)
-    return out
+    out: list[str] | None = None  # built from the first line that is split on
+    for i, line in enumerate(t.lines):
+        parts = _inline_attribution(t, i)
+        if parts is not None:
+            if out is None:
+                out = t.lines[:i]
+            out.extend(parts)
+        elif out is not None:
+            out.append(line)
+    return t if out is None else _Lines(out)
+
+
+def _inline_attribution(t: _Lines, i: int) -> tuple[str, str] | None:
+    """The reply and the attribution that line i holds side by side, if it does."""
+    line = t.lines[i]
+    # The cheap tests first: the search costs more than all of them.
+    if not t.quote_after[i + 1] or t.quote[i] or len(line) >= _MAX_LINE:
+        return None
+    match = p.INLINE_LEAD.search(line)
+    if match:
+        tail = line[match.end() :]
+        if p.ATTRIBUTION.match(tail) and p.ATTRIBUTION_EVIDENCE.search(tail):
+            return line[: match.start()].rstrip(" -"), tail
+    return None
 
 
 def split_text(text: str) -> ReplySplit:
     """Split a plain-text body into visible reply, quoted history, signature and forward."""
-    lines = _split_inline_attributions(_lines(text))
+    t = _split_inline_attributions(_Lines(_lines(text)))
+    lines = t.lines
     visible: list[str] = []
     quoted: list[str] = []
     held = -1  # lines before the first attribution or header block: the sender's own
     i = 0
     while i < len(lines):
-        boundary = _boundary_at(lines, i)
+        boundary = _boundary_at(t, i)
         if boundary is None:
             visible.append(lines[i])
             i += 1
@@ -246,13 +420,13 @@ def split_text(text: str) -> ReplySplit:
             held = len(visible)
         if boundary.forward:
             return _split_forward(lines, visible, boundary)
-        if boundary.start != boundary.end and _quote_follows(lines, boundary.end):
+        if boundary.start != boundary.end and t.quote_after[boundary.end]:
             # "On ... wrote:" over a ">" block: set the block aside, keep reading, since
             # an answer may follow it (bottom posting, inline replies).
-            end = _quote_block_end(lines, boundary.end)
+            end = _quote_block_end(t, boundary.end)
             # The blank lines after the block go with it: the text before it keeps
             # its own spacing to what follows.
-            while end < len(lines) and not lines[end].strip():
+            while end < len(lines) and t.blank[end]:
                 end += 1
             quoted.extend(lines[i:end])
             i = end
@@ -281,11 +455,12 @@ def _finish(visible: list[str], quoted: list[str], held: int = 0) -> ReplySplit:
 
 
 def _drop_trailing_quotes(lines: list[str], held: int = 0) -> tuple[list[str], list[str]]:
-    texts = [k for k, line in enumerate(lines) if line.strip() and not _is_quote(line)]
-    last_text = max(texts, default=-1)
-    if texts and texts[0] < held:
+    n = len(lines)
+    last_text = next((k for k in range(n - 1, -1, -1) if _is_text(lines[k])), -1)
+    if last_text >= 0 and held > 0 and next(k for k in range(n) if _is_text(lines[k])) < held:
         # Some text of the sender's own precedes the held quotes: they stay with it.
-        last_text = max([last_text, *(k for k in range(min(held, len(lines))) if lines[k].strip())])
+        last_held = next((k for k in range(min(held, n) - 1, -1, -1) if lines[k].strip()), -1)
+        last_text = max(last_text, last_held)
     if last_text >= 0:
         tail = lines[last_text + 1 :]
         if any(_is_quote(line) for line in tail):
@@ -293,8 +468,12 @@ def _drop_trailing_quotes(lines: list[str], held: int = 0) -> tuple[list[str], l
     return lines, []
 
 
+def _is_text(line: str) -> bool:
+    return bool(line.strip()) and not _is_quote(line)
+
+
 def ends_with_boundary(text: str) -> bool:
     """Whether the last lines of text are an attribution or header block (HTML helper)."""
     lines = [line for line in _lines(text) if line.strip()][-_HEADER_WINDOW:]
-    probe = [*lines, ">"]  # the quote that the caller found right after text
+    probe = _Lines([*lines, ">"])  # the quote that the caller found right after text
     return any(_boundary_at(probe, i) is not None for i in range(len(lines)))
