@@ -241,24 +241,6 @@ class GmailFake:
     def jwks(self) -> dict[str, Any]:
         return self.signer.jwks()
 
-    def mint_oidc_token(
-        self,
-        *,
-        audience: str,
-        service_account: str,
-        issued_at: int | None = None,
-        lifetime: int = 3600,
-        claims: Mapping[str, Any] | None = None,
-    ) -> str:
-        """An OIDC token as Pub/Sub mints it; `claims` overrides any claim (for tampering)."""
-        return self.signer.oidc_token(
-            audience=audience,
-            service_account=service_account,
-            issued_at=issued_at,
-            lifetime=lifetime,
-            claims=claims,
-        )
-
     def mint_push(
         self,
         address: str,
