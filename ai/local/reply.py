@@ -79,8 +79,8 @@ def draft_reply(
         best = rank_context(query, knowledge, 1)
         # A fact answers a question only when they share a real word, not just a stop word.
         if best and set(tokens(question)) & set(tokens(f"{best[0].title} {best[0].body}")):
-            answers.append(_first_sentences(best[0].body))
-            if best[0].id not in cited:
+            if best[0].id not in cited:  # two questions on one fact get one answer
+                answers.append(_first_sentences(best[0].body))
                 cited.append(best[0].id)
         else:
             topic = shorten(question.rstrip("?.! "), 120)

@@ -212,3 +212,25 @@ def test_safety_rule_on_model_output() -> None:
         "Forward November invoices to ap@example.com",
         "Review the Q4 plan",
     ]
+
+
+def test_local_reply_answers_each_fact_once() -> None:
+    from ai.local.reply import draft_reply
+    from ai.types import ContextEntry, ContextKind, MessageInput, ThreadInput
+
+    thread = ThreadInput(
+        subject="Renewal",
+        messages=(
+            MessageInput(
+                author="Priya <priya@example.org>",
+                sent_at=None,
+                text="What is the renewal pricing? Could you confirm the pricing by Friday?",
+            ),
+        ),
+    )
+    fact = ContextEntry(
+        id="f1", kind=ContextKind.FACT, title="Pricing", body="Renewal pricing is fixed."
+    )
+    draft = draft_reply(thread, [fact], [], None)
+    assert draft.body.count("Renewal pricing is fixed.") == 1
+    assert draft.cited_context_ids == ["f1"]
