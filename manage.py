@@ -156,12 +156,16 @@ def sync(
 ) -> None:
     """Sync one account now: fetch what changed since its cursor and analyze it."""
     from hub.connections.flows import sync_account
-    from hub.connections.service import find_account_by_external_id
+    from hub.connections.service import find_account
     from hub.wiring import init_runtime
 
     rt = init_runtime(get_settings())
     with rt.sessions() as session:
-        account_id = find_account_by_external_id(session, provider, account).id
+        found = find_account(session, provider, account)
+        if found is None:
+            typer.echo(f"no {provider} account {account}", err=True)
+            raise typer.Exit(1)
+        account_id = found.id
     result = sync_account(account_id, rt=rt)
     typer.echo(f"{result.new_messages} new message(s) in {len(result.threads)} thread(s)")
     _finish_jobs(rt)

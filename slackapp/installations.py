@@ -9,12 +9,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors.types import Provider
 from db.enums import AccountStatus
-from db.models import Account
+from hub.connections.service import find_account
 
 
 @dataclass(frozen=True)
@@ -26,11 +25,7 @@ class Installation:
 
 def find_installation(session: Session, team_id: str) -> Installation | None:
     """The active installation for team_id, or None (unknown, disabled or tokenless)."""
-    account = session.scalars(
-        select(Account).where(
-            Account.provider == str(Provider.SLACK), Account.external_id == team_id
-        )
-    ).one_or_none()
+    account = find_account(session, str(Provider.SLACK), team_id)
     if account is None or account.status != AccountStatus.ACTIVE or not account.access_token:
         return None
     return Installation(org_id=account.org_id, team_id=team_id, bot_token=account.access_token)

@@ -21,6 +21,7 @@ from hub.errors import NotFound
 from hub.events.service import publish_after_commit
 from hub.outbox.service import SLACK_THREAD_NOTICE, add_to_outbox
 from hub.queue import JobName, enqueue_after_commit
+from hub.threads.matching import participants_of
 
 TRIAGE = "triage"
 SUMMARY = "summary"
@@ -72,23 +73,15 @@ def content_hash(messages: Sequence[Message], prompt_versions: str) -> str:
     return digest.hexdigest()
 
 
-def _participants(messages: Sequence[Message]) -> tuple[str, ...]:
-    addresses = {m.sender_email for m in messages if m.sender_email}
-    for message in messages:
-        for field in ("to", "cc"):
-            addresses.update(
-                a["email"] for a in message.recipients.get(field, []) if a.get("email")
-            )
-    return tuple(sorted(addresses))
-
-
 def _thread_input(
     thread: Thread, messages: Sequence[Message], owner: Account | None
 ) -> ThreadInput:
     return ThreadInput(
         subject=thread.subject,
         owner=owner.external_id if owner else "",
-        participants=_participants(messages),
+        participants=tuple(
+            sorted(participants_of((m.sender_email, m.recipients) for m in messages))
+        ),
         messages=tuple(
             MessageInput(
                 author=m.sender_email or m.sender_name,

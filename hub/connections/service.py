@@ -99,10 +99,8 @@ def record_watch(session: Session, account_id: uuid.UUID, watch: Watch) -> Subsc
     return subscription
 
 
-def find_account_by_external_id(session: Session, provider: str, external_id: str) -> Account:
-    account = session.scalars(
+def find_account(session: Session, provider: str, external_id: str) -> Account | None:
+    """The connected account a provider knows by external_id (mailbox, Slack team id)."""
+    return session.scalars(
         select(Account).where(Account.provider == provider, Account.external_id == external_id)
     ).one_or_none()
-    if account is None:
-        raise NotFound(f"no {provider} account {external_id}")
-    return account

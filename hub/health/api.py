@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from hub.celery_app import celery_app
 from hub.deps import RuntimeDep
+from hub.wiring import Runtime
 
 router = APIRouter(tags=["health"])
 
@@ -33,7 +34,7 @@ def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-def _database_ok(rt: RuntimeDep) -> bool:
+def _database_ok(rt: Runtime) -> bool:
     try:
         with rt.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -42,7 +43,7 @@ def _database_ok(rt: RuntimeDep) -> bool:
     return True
 
 
-def _broker_ok(rt: RuntimeDep) -> bool:
+def _broker_ok(rt: Runtime) -> bool:
     if rt.settings.embedded:
         return True  # jobs run on in-process threads
     try:

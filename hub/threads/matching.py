@@ -10,7 +10,9 @@ within a short window. Otherwise it starts a new thread.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -105,16 +107,22 @@ def _by_subject(session: Session, account: Account, parsed: ParsedMessage) -> Th
     return None
 
 
-def _participants(session: Session, thread_id: uuid.UUID) -> set[str]:
+def participants_of(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> set[str]:
+    """Senders and to/cc addresses of stored messages, given (sender_email, recipients)."""
     people: set[str] = set()
-    for sender, recipients in session.execute(
-        select(Message.sender_email, Message.recipients).where(Message.thread_id == thread_id)
-    ):
+    for sender, recipients in rows:
         people.add(sender)
         for field in ("to", "cc"):
             people.update(a.get("email", "") for a in recipients.get(field, []))
     people.discard("")
     return people
+
+
+def _participants(session: Session, thread_id: uuid.UUID) -> set[str]:
+    rows = session.execute(
+        select(Message.sender_email, Message.recipients).where(Message.thread_id == thread_id)
+    ).tuples()
+    return participants_of(rows)
 
 
 def _new_thread(session: Session, account: Account, parsed: ParsedMessage, key: str) -> Thread:

@@ -9,6 +9,7 @@ import structlog
 
 from connectors.errors import AuthExpired, ConnectorError
 from hub.connections.flows import sync_account
+from hub.connections.service import find_account
 from hub.errors import RetryLater
 from hub.webhooks import service
 from hub.wiring import Runtime
@@ -23,7 +24,7 @@ def process_inbound_event(event_id: uuid.UUID, *, rt: Runtime) -> None:
         event = service.claim_event(session, event_id)
         if event is None:
             return
-        account = service.find_account(session, event.provider, event.account_key)
+        account = find_account(session, event.provider, event.account_key)
         if account is None:
             service.fail_event(session, event_id, "no connected account", retryable=False)
             log.info("inbound_event.unknown_account", event_id=str(event_id))

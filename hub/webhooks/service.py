@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from connectors.types import Notification, Provider
 from db.enums import EventStatus
-from db.models import Account, InboundEvent
+from db.models import InboundEvent
 from hub.db_ops import insert_ignoring_conflicts
 from hub.queue import JobName, enqueue_after_commit
 
@@ -56,12 +56,6 @@ def claim_event(session: Session, event_id: uuid.UUID) -> InboundEvent | None:
     event.status = EventStatus.PROCESSING
     event.attempts += 1
     return event
-
-
-def find_account(session: Session, provider: str, account_key: str) -> Account | None:
-    return session.scalars(
-        select(Account).where(Account.provider == provider, Account.external_id == account_key)
-    ).one_or_none()
 
 
 def finish_event(session: Session, event_id: uuid.UUID, *, account_id: uuid.UUID) -> None:

@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 from connectors.sandbox import MAILBOX, SLACK_CHANNEL
 from db.enums import EventStatus, OutboxStatus
 from db.models import AIResult, InboundEvent, Message, Outbox, Thread
+from hub.demo import wait_for
 from hub.queue import JobName, enqueue_now, set_publisher
-from tests.support.stack import Stack, celery_worker, running_stack, stack_settings, wait_for
+from tests.support.stack import Stack, celery_worker, running_stack, stack_settings
 
 pytestmark = pytest.mark.e2e
 

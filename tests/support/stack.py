@@ -9,12 +9,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import httpx
 from redis import Redis
@@ -28,7 +26,6 @@ from hub.sandbox import demo_token, seed_demo
 from hub.wiring import Runtime, close_runtime, init_runtime
 
 ROOT = Path(__file__).resolve().parents[2]
-T = TypeVar("T")
 
 
 @dataclass
@@ -48,17 +45,6 @@ class Stack:
         return httpx.post(
             f"{self.hub.base_url}/webhooks/gmail", content=body, headers=headers, timeout=10
         )
-
-
-def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 30.0) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def stack_settings(database_url: str, redis_url: str, storage_dir: Path) -> Settings:
