@@ -6,7 +6,7 @@ text out of multipart/alternative, mixed and related live in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from connectors.mail.html import html_to_text_checked
@@ -28,7 +28,7 @@ class Part:
     text: str | None = None  # decoded content of text/* leaves, None when not inline
     children: tuple[Part, ...] = ()
     sha256: str | None = None
-    loader: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+    loader: Callable[[], Iterator[bytes]] | None = field(default=None, compare=False, repr=False)
     provider_attachment_id: str | None = None
     # The parsed tree of an attached message (forward, bounce): text when nothing else has.
     embedded: Part | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Iterator
 
 from connectors.mail.charsets import decode_bytes
 
@@ -24,6 +25,7 @@ _TRANSFER_ALIASES = {
     "uuencode": "uuencode",
     "uue": "uuencode",
 }
+BASE64_PIECE = 1 << 20  # decoded pieces stay near 750 KB whatever the attachment's size
 _IDENTITY = {"", "7bit", "8bit", "binary", "7-bit", "8-bit", "8bits", "7bits", "plain", "none"}
 
 
@@ -57,6 +59,30 @@ def b64decode_forgiving(data: bytes) -> tuple[bytes, bool]:
         return base64.b64decode(cleaned), True
     except (binascii.Error, ValueError):
         return b"", True
+
+
+def iter_base64(source: bytes, start: int, end: int, defects: list[str]) -> Iterator[bytes]:
+    """Decode the base64 body in source[start:end] piece by piece, never raising.
+
+    Pieces end at line ends, so with the usual 76-character lines each holds whole
+    quanta and decodes on its own; from a piece that does not (odd line lengths, junk,
+    inner padding) the forgiving decoder takes over the rest of the body.
+    """
+    view = memoryview(source)
+    position = start
+    while position < end:
+        line_end = source.find(b"\n", min(position + BASE64_PIECE, end), end)
+        stop = end if line_end < 0 else line_end + 1
+        try:
+            piece = binascii.a2b_base64(view[position:stop])
+        except (binascii.Error, ValueError):
+            rest, broken = b64decode_forgiving(bytes(view[position:end]))
+            if broken:
+                defects.append("broken base64")
+            yield rest
+            return
+        yield piece
+        position = stop
 
 
 def _uudecode(data: bytes) -> tuple[bytes, bool]:

@@ -113,7 +113,7 @@ def _to_part(part: Mapping[str, Any], defects: list[str], depth: int = 0) -> Par
         content_id,
         len(decoded),
         sha256=hashlib.sha256(decoded).hexdigest(),
-        loader=lambda: content,
+        loader=lambda: iter((content,)),
         provider_attachment_id=attachment_id,
     )
 

@@ -123,7 +123,7 @@ def _attachment_part(attachment: Mapping[str, Any], defects: list[str]) -> Part:
         content_id,
         len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        loader=lambda: content,
+        loader=lambda: iter((content,)),
         provider_attachment_id=attachment_id,
     )
 

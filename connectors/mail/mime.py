@@ -1,35 +1,28 @@
 """RFC 822 / MIME bytes to a ParsedMessage, never raising on malformed input.
 
-The stdlib compat32 parser splits the structure (it is 7-9x faster than
-policy.default and never raises on bad input); everything it leaves raw (encoded
-words, 8-bit headers, charsets, transfer encodings) is decoded by our own lenient
-helpers, and every repair is recorded as a defect.
+`structure` splits the entities and leaves bodies as slices of the input; everything
+left raw (encoded words, 8-bit headers, charsets, transfer encodings) is decoded by
+our own lenient helpers, and every repair is recorded as a defect.
 """
 
 from __future__ import annotations
 
-import binascii
 import dataclasses
-import email
 import hashlib
-from email.feedparser import BytesFeedParser
+from collections.abc import Iterator
 from email.message import Message
 
 from connectors.mail.assemble import assemble_message
 from connectors.mail.body import Part
-from connectors.mail.encoding import decode_text, transfer_decode
+from connectors.mail.encoding import decode_text, iter_base64, transfer_decode
 from connectors.mail.headers import HeaderMap, decode_words, parse_message_id, repair_surrogates
+from connectors.mail.structure import Entity, read_entity, split_parts
 from connectors.mail.tnef import expand_tnef, is_tnef
 from connectors.mail.types import ParsedMessage
 
-_CHUNK = 1 << 16  # feeding in chunks keeps the parser from splitting the whole input at once
 _MAX_DEPTH = 32  # deeper nesting is hostile or broken; stop rather than recurse on
 _EMBEDDED = ("message/rfc822", "message/global")
 _REPORT_BLOCKS = ("message/delivery-status", "message/disposition-notification")
-
-
-def _defect_names(message: Message) -> list[str]:
-    return [type(defect).__name__ for defect in message.defects]
 
 
 def _header(message: Message, name: str) -> str | None:
@@ -53,158 +46,120 @@ def _filename(message: Message) -> str:
     return " ".join(decode_words(repair_surrogates(raw)).split()) if raw else ""
 
 
-def _raw_payload(message: Message) -> bytes:
-    # get_payload() re-decodes 8-bit bodies with the declared charset and "replace",
-    # destroying the bytes we need for our own charset rules: read the stored value.
-    payload = getattr(message, "_payload", None)
-    if not isinstance(payload, str):
-        return b""
-    try:
-        return payload.encode("ascii", "surrogateescape")
-    except UnicodeEncodeError:  # a message built from str, not bytes
-        return payload.encode("utf-8", "surrogateescape")
+def _decoded_chunks(entity: Entity, defects: list[str]) -> Iterator[bytes]:
+    """The body without its transfer encoding; base64 in pieces read from the input."""
+    encoding = _header(entity.headers, "content-transfer-encoding")
+    if (encoding or "").strip().lower() == "base64":
+        yield from iter_base64(entity.source, entity.body_start, entity.end, defects)
+        return
+    data, defect = transfer_decode(bytes(entity.body), encoding)
+    if defect:
+        defects.append(defect)
+    yield data
 
 
-def _decoded(message: Message) -> tuple[bytes, str | None]:
-    encoding = _header(message, "content-transfer-encoding")
-    payload = getattr(message, "_payload", None)
-    if (
-        isinstance(payload, str)
-        and (encoding or "").strip().lower() == "base64"
-        and payload.isascii()
-    ):
-        # binascii reads an ASCII str in place: no encoded bytes copy of a large part.
-        try:
-            return binascii.a2b_base64(payload), None
-        except (binascii.Error, ValueError):
-            pass
-    return transfer_decode(_raw_payload(message), encoding)
+def _decoded(entity: Entity, defects: list[str]) -> bytes:
+    return b"".join(_decoded_chunks(entity, defects))
 
 
-def _loader(message: Message) -> bytes:
-    return _decoded(message)[0]
+def _embedded_message(entity: Entity, defects: list[str]) -> Entity:
+    encoding = (_header(entity.headers, "content-transfer-encoding") or "").strip().lower()
+    if encoding in ("", "7bit", "8bit", "binary"):
+        return read_entity(entity.source, entity.body_start, entity.end)
+    # Encoded message/rfc822 is invalid but sent; parse the decoded bytes.
+    return read_entity(_decoded(entity, defects))
 
 
-def _to_bytes(message: Message) -> bytes:
-    """Re-serialize a parsed tree with its original header folding and bodies.
-
-    The stdlib generator refolds every header through email.header, which costs more
-    than parsing; compat32 keeps raw values and payloads, so joining them is enough.
-    """
-    out = [f"{name}: {value}\r\n" for name, value in message.raw_items()]
-    out.append("\r\n")
-    payload = getattr(message, "_payload", None)
-    head = "".join(out).encode("utf-8", "surrogateescape")
-    if isinstance(payload, str):
-        return head + payload.encode("utf-8", "surrogateescape")
-    if not isinstance(payload, list):
-        return head
-    boundary = _safe(message.get_boundary, "boundary")
-    chunks = [head]
-    if message.preamble:
-        chunks.append(message.preamble.encode("utf-8", "surrogateescape") + b"\r\n")
-    for child in payload:
-        if isinstance(child, Message):
-            chunks.append(f"--{boundary}\r\n".encode("utf-8", "surrogateescape"))
-            chunks.append(_to_bytes(child) + b"\r\n")
-    chunks.append(f"--{boundary}--\r\n".encode("utf-8", "surrogateescape"))
-    if message.epilogue:
-        chunks.append(message.epilogue.encode("utf-8", "surrogateescape"))
-    return b"".join(chunks)
-
-
-def _embedded_part(message: Message, defects: list[str], depth: int, listed: bool) -> Part:
+def _embedded_part(entity: Entity, defects: list[str], depth: int, listed: bool) -> Part:
+    message = entity.headers
     filename = _filename(message)
     disposition = _safe(message.get_content_disposition).lower()
     content_id = parse_message_id(_header(message, "content-id"))
-    payload = message.get_payload()
-    inner = payload[0] if isinstance(payload, list) and payload else None
-    if not isinstance(inner, Message):
-        # Encoded (base64) message/rfc822 is invalid but sent; parse the decoded bytes.
-        data, defect = _decoded(message)
-        if defect:
-            defects.append(defect)
-        inner = email.message_from_bytes(data)
-    data = b""
-    # Only an attachment the user sees needs its bytes; serializing every nested level
-    # would cost depth x size on forwards of forwards.
-    if listed:
-        data = _to_bytes(inner)
-    subject = " ".join(decode_words(repair_surrogates(_header(inner, "subject") or "")).split())
+    inner = _embedded_message(entity, defects)
+    subject = " ".join(
+        decode_words(repair_surrogates(_header(inner.headers, "subject") or "")).split()
+    )
     name = filename or f"{subject[:80] or 'forwarded message'}.eml"
+    # Only an attachment the user sees needs its hash; hashing every nested level
+    # would cost depth x size on forwards of forwards.
+    size = inner.end - inner.start
     return Part(
-        message.get_content_type(),
+        entity.headers.get_content_type(),
         name,
         disposition or "attachment",
         content_id,
-        len(data),
-        sha256=hashlib.sha256(data).hexdigest() if listed else None,
-        loader=lambda: _to_bytes(inner),
+        size,
+        sha256=hashlib.sha256(inner.raw()).hexdigest() if listed else None,
+        loader=lambda: iter((inner.raw(),)),
         embedded=_to_part(inner, defects, depth + 1, listed=False),
     )
 
 
-def _to_part(message: Message, defects: list[str], depth: int = 0, listed: bool = True) -> Part:
-    defects.extend(_defect_names(message))
-    content_type = _safe(message.get_content_type, "text/plain").lower()
-    if depth >= _MAX_DEPTH:
-        defects.append("MimeNestingTooDeep")
-        return Part(content_type)
-    if content_type in _EMBEDDED:
-        return _embedded_part(message, defects, depth, listed)
-    if content_type in _REPORT_BLOCKS:
-        return Part(content_type)
-    payload = message.get_payload()
-    if isinstance(payload, list):
-        children = tuple(
-            _to_part(child, defects, depth + 1, listed)
-            for child in payload
-            if isinstance(child, Message)
-        )
-        return Part(content_type, children=children)
-    if content_type.startswith("multipart/"):
-        # No boundary found: the body is all we have, so read it as text.
-        defects.append("multipart without parts read as text")
-        content_type = "text/plain"
+def _leaf_part(entity: Entity, content_type: str, defects: list[str]) -> Part:
+    message = entity.headers
     filename = _filename(message)
     disposition = _safe(message.get_content_disposition).lower()
     content_id = parse_message_id(_header(message, "content-id"))
-    data, defect = _decoded(message)
-    if defect:
-        defects.append(defect)
     if is_tnef(content_type, filename):
-        return expand_tnef(data, defects)
+        return expand_tnef(_decoded(entity, defects), defects)
     if content_type.startswith("text/") and disposition != "attachment" and not filename:
+        data = _decoded(entity, defects)
         text, defect = decode_text(data, _safe(message.get_content_charset) or None)
         if defect:
             defects.append(defect)
         return Part(content_type, filename, disposition, content_id, len(data), text)
+    # Attachments are hashed piece by piece and decoded again only when asked for, so
+    # a large one is never held decoded next to the message.
+    digest, size = hashlib.sha256(), 0
+    for chunk in _decoded_chunks(entity, defects):
+        digest.update(chunk)
+        size += len(chunk)
     return Part(
         content_type,
         filename,
         disposition,
         content_id,
-        len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        loader=lambda: _loader(message),
+        size,
+        sha256=digest.hexdigest(),
+        loader=lambda: _decoded_chunks(entity, []),
     )
+
+
+def _to_part(entity: Entity, defects: list[str], depth: int = 0, listed: bool = True) -> Part:
+    defects.extend(entity.defects)
+    content_type = _safe(entity.headers.get_content_type, "text/plain").lower()
+    if depth >= _MAX_DEPTH:
+        defects.append("MimeNestingTooDeep")
+        return Part(content_type)
+    if content_type in _EMBEDDED:
+        part = _embedded_part(entity, defects, depth, listed)
+    elif content_type in _REPORT_BLOCKS:
+        part = Part(content_type)
+    elif content_type.startswith("multipart/"):
+        children = split_parts(entity, _safe(entity.headers.get_boundary) or None, defects)
+        if children is None:
+            # No usable boundary: the body is all we have, so read it as text.
+            defects.append("multipart without parts read as text")
+            part = _leaf_part(entity, "text/plain", defects)
+        else:
+            parts = tuple(_to_part(child, defects, depth + 1, listed) for child in children)
+            part = Part(content_type, children=parts)
+    else:
+        part = _leaf_part(entity, content_type, defects)
+    return part
 
 
 def parse_mime(data: bytes) -> ParsedMessage:
     """Parse a whole message; provider_id is the Message-ID (callers replace it)."""
     defects: list[str] = []
     try:
-        feeder = BytesFeedParser()
-        view = memoryview(data)
-        for start in range(0, len(data), _CHUNK):
-            feeder.feed(bytes(view[start : start + _CHUNK]))
-        message = feeder.close()
-        headers = HeaderMap((name, str(value)) for name, value in message.raw_items())
-        root: Part | None = _to_part(message, defects)
-    except Exception as exc:  # noqa: BLE001 - the stdlib parser has no closed error set
+        entity = read_entity(data)
+        headers = HeaderMap((name, str(value)) for name, value in entity.headers.raw_items())
+        root: Part | None = _to_part(entity, defects)
+    except Exception as exc:  # noqa: BLE001 - a last guard: never raise on input
         defects.append(f"unparseable message: {type(exc).__name__}")
         headers, root = HeaderMap(()), None
-    if not data.strip():
+    if not data or data.isspace():  # strip() would copy a large message
         defects.append("empty message")
     message_id = parse_message_id(headers.get("message-id"))
     parsed = assemble_message(

@@ -30,7 +30,7 @@ def _file_part(name: str, data: bytes) -> Part:
         "attachment",
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        loader=lambda: data,
+        loader=lambda: iter((data,)),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,13 +23,18 @@ class AttachmentInfo:
     sha256: str | None = None  # hex of the decoded bytes; None when they were not at hand
     # Gmail attachmentId / Graph attachment id, to fetch bytes the resource did not carry.
     provider_attachment_id: str | None = None
-    # Decodes the bytes again on demand from the parsed source instead of keeping a
-    # second decoded copy next to the message; None when only metadata is known.
-    loader: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+    # Decodes the bytes again on demand, in pieces, from the parsed source instead of
+    # keeping a decoded copy next to the message; None when only metadata is known.
+    loader: Callable[[], Iterator[bytes]] | None = field(default=None, compare=False, repr=False)
+
+    def iter_bytes(self) -> Iterator[bytes] | None:
+        """The decoded content in pieces (for streaming to storage), or None."""
+        return self.loader() if self.loader is not None else None
 
     def read_bytes(self) -> bytes | None:
         """The decoded content, or None when the source held only metadata."""
-        return self.loader() if self.loader is not None else None
+        pieces = self.iter_bytes()
+        return b"".join(pieces) if pieces is not None else None
 
 
 @dataclass(frozen=True)

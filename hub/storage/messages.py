@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from connectors.mail.types import AttachmentInfo, ParsedMessage
-from hub.storage.store import ObjectStore, StoredObject
+from hub.storage.store import ObjectStore, StoredObject, stream_of
 
 RAW_CONTENT_TYPE = "message/rfc822"
 
@@ -38,7 +38,7 @@ def store_message_objects(
 
 
 def _put_attachment(store: ObjectStore, attachment: AttachmentInfo) -> StoredObject | None:
-    data = attachment.read_bytes()
-    if data is None:
+    pieces = attachment.iter_bytes()
+    if pieces is None:
         return None
-    return store.put_bytes(data, content_type=attachment.content_type)
+    return store.put_stream(stream_of(pieces), content_type=attachment.content_type)

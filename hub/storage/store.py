@@ -17,10 +17,10 @@ import hashlib
 import io
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import IO, BinaryIO, Protocol
+from typing import IO, Any, BinaryIO, Protocol
 
 KEY_PREFIX = "sha256/"
 CHUNK_SIZE = 256 * 1024
@@ -99,6 +99,33 @@ class Spooled:
     # boto3 needs to stream multipart uploads from disk instead of reading parts into
     # memory (upload_fileobj buffers every part: measured 28 MB peak for 25 MB).
     path: str | None = None
+
+
+class _PieceReader(io.RawIOBase):
+    """A read-once raw file over byte pieces, so a generator can feed put_stream."""
+
+    def __init__(self, pieces: Iterable[bytes]) -> None:
+        self._pieces = iter(pieces)
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            piece = next(self._pieces, None)
+            if piece is None:
+                return 0
+            self._pending = memoryview(piece)
+        count = min(len(buffer), len(self._pending))
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+
+def stream_of(pieces: Iterable[bytes]) -> BinaryIO:
+    """A file-like reader over pieces produced lazily (decoded attachment content)."""
+    return io.BufferedReader(_PieceReader(pieces), buffer_size=CHUNK_SIZE)
 
 
 @contextmanager
