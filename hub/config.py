@@ -7,7 +7,7 @@ import hashlib
 from functools import lru_cache
 from typing import Any
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SANDBOX_FAKES_PORT = 8001
@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     inbound_sweep_after_seconds: int = 120
     sync_lock_timeout_seconds: int = 60
     resync_message_limit: int = 50
+    # Messages fetched, stored and committed together: a sync holds at most this many
+    # in memory, and a crash midway keeps the groups already committed.
+    sync_group_size: int = Field(default=10, ge=1)
 
     @model_validator(mode="before")
     @classmethod

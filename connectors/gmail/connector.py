@@ -21,7 +21,8 @@ from connectors.gmail.payloads import (
     decode_push_data,
 )
 from connectors.gmail.push import PushVerifier
-from connectors.mail.gmail import parse_gmail
+from connectors.gmail.rawstream import NotARawResource, split_raw_resource
+from connectors.mail.gmail import parse_gmail_raw
 from connectors.mail.types import ParsedMessage
 from connectors.types import (
     ChangeBatch,
@@ -136,19 +137,31 @@ class GmailConnector:
     def fetch(
         self, credentials: Credentials, *, account: str, refs: Sequence[MessageRef]
     ) -> list[ParsedMessage]:
-        parsed: list[ParsedMessage] = []
-        for ref in refs:
-            response = self._call(
-                credentials,
-                "GET",
-                f"/messages/{ref.message_id}",
-                params={"format": "raw"},  # the RFC 822 bytes, attachments included
-                on_404=True,
-            )
-            if response.status_code == 404:
-                continue  # deleted since the change was recorded
-            parsed.append(parse_gmail(_json_object(response)))
-        return parsed
+        parsed = (self._fetch_raw(credentials, ref.message_id) for ref in refs)
+        return [message for message in parsed if message is not None]
+
+    def _fetch_raw(self, credentials: Credentials, message_id: str) -> ParsedMessage | None:
+        """One message as RFC 822 bytes, attachments included; None when it was deleted.
+
+        The response is streamed through split_raw_resource so a large message is held
+        once, decoded, rather than as JSON text plus its decoded copies.
+        """
+        request = self._request(
+            credentials, "GET", f"/messages/{message_id}", params={"format": "raw"}
+        )
+        try:
+            with self._http.stream(**request) as response:
+                if response.status_code == 404:
+                    return None  # deleted since the change was recorded
+                if not response.is_success:
+                    response.read()
+                    raise error_for_response(response)
+                resource, raw = split_raw_resource(response.iter_bytes())
+        except httpx.TransportError as exc:
+            raise error_for_transport(exc) from exc
+        except NotARawResource as exc:
+            raise ConnectorError("gmail: message response is not a JSON object") from exc
+        return parse_gmail_raw(resource, raw)
 
     # TokenRefresher
 
@@ -179,6 +192,25 @@ class GmailConnector:
 
     # HTTP
 
+    def _request(
+        self,
+        credentials: Credentials,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = None,
+    ) -> dict[str, Any]:
+        if not credentials.access_token:
+            raise AuthExpired("gmail: no access token")
+        return {
+            "method": method,
+            "url": f"{self._api}{path}",
+            "params": params,
+            "json": json,
+            "headers": {"Authorization": f"Bearer {credentials.access_token}"},
+        }
+
     def _call(
         self,
         credentials: Credentials,
@@ -190,13 +222,9 @@ class GmailConnector:
         on_404: bool = False,
     ) -> httpx.Response:
         """Send one authorized request; with on_404 a 404 is returned for the caller."""
-        if not credentials.access_token:
-            raise AuthExpired("gmail: no access token")
-        headers = {"Authorization": f"Bearer {credentials.access_token}"}
+        request = self._request(credentials, method, path, params=params, json=json)
         try:
-            response = self._http.request(
-                method, f"{self._api}{path}", params=params, json=json, headers=headers
-            )
+            response = self._http.request(**request)
         except httpx.TransportError as exc:
             raise error_for_transport(exc) from exc
         if response.is_success or (on_404 and response.status_code == 404):

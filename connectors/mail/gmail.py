@@ -132,11 +132,10 @@ def _charset(view: Message) -> str | None:
         return None
 
 
-def _parse_raw(message: Mapping[str, Any], raw: str) -> ParsedMessage:
-    try:
-        parsed = parse_mime(b64decode_lenient(raw))
-    except ValueError:
-        parsed = parse_mime(b"")
+def parse_gmail_raw(message: Mapping[str, Any], raw: bytes | None) -> ParsedMessage:
+    """A format=raw resource whose "raw" member was already decoded (None: not base64)."""
+    parsed = parse_mime(raw or b"")
+    if raw is None:
         parsed = dataclasses.replace(parsed, defects=(*parsed.defects, "raw not base64"))
     return dataclasses.replace(
         parsed,
@@ -148,11 +147,18 @@ def _parse_raw(message: Mapping[str, Any], raw: str) -> ParsedMessage:
     )
 
 
+def _decoded_raw(raw: str) -> bytes | None:
+    try:
+        return b64decode_lenient(raw)
+    except ValueError:
+        return None
+
+
 def parse_gmail(message: Mapping[str, Any]) -> ParsedMessage:
     """Parse a users.messages resource; minimal/metadata formats give empty bodies."""
     raw = message.get("raw")
     if isinstance(raw, str):
-        return _parse_raw(message, raw)
+        return parse_gmail_raw(message, _decoded_raw(raw))
     defects: list[str] = []
     payload = message.get("payload")
     root = _to_part(payload, defects) if isinstance(payload, Mapping) else None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import structlog
 
 from connectors.errors import AuthExpired, CursorExpired, ProviderUnavailable, RateLimited
-from connectors.types import ChangeBatch, Credentials, Provider, Watch
+from connectors.types import ChangeBatch, Credentials, MessageRef, Provider, Watch
 from db.enums import AccountStatus
 from hub.connections import service
 from hub.errors import RetryLater
@@ -17,7 +18,7 @@ from hub.events.service import publish_after_commit
 from hub.queue import JobName, enqueue_after_commit
 from hub.storage import StorageError
 from hub.storage.messages import store_message_objects
-from hub.threads.service import ingest_messages
+from hub.threads.service import IngestResult, ingest_messages
 from hub.wiring import Runtime
 
 log = structlog.get_logger(__name__)
@@ -110,8 +111,35 @@ def _sync(account_id: uuid.UUID, view: _AccountView, *, rt: Runtime) -> SyncResu
 def _apply(
     account_id: uuid.UUID, view: _AccountView, batch: ChangeBatch, *, resynced: bool, rt: Runtime
 ) -> SyncResult:
+    """Fetch, store and commit the batch group by group; the cursor moves with the last."""
+    size = rt.settings.sync_group_size
+    groups = [batch.added[at : at + size] for at in range(0, len(batch.added), size)] or [()]
+    new_messages, threads = 0, dict[uuid.UUID, None]()
+    for number, refs in enumerate(groups, start=1):
+        cursor = batch.cursor if number == len(groups) else None
+        ingested = _apply_group(account_id, view, refs, cursor, rt=rt)
+        new_messages += ingested.new_messages
+        threads.update(dict.fromkeys(ingested.threads))
+    log.info(
+        "account.synced",
+        account_id=str(account_id),
+        new_messages=new_messages,
+        threads=len(threads),
+        resynced=resynced,
+    )
+    return SyncResult(new_messages, tuple(threads), resynced)
+
+
+def _apply_group(
+    account_id: uuid.UUID,
+    view: _AccountView,
+    refs: Sequence[MessageRef],
+    cursor: str | None,
+    *,
+    rt: Runtime,
+) -> IngestResult:
     source = rt.registry.message_source(view.provider)
-    messages = source.fetch(view.credentials, account=view.external_id, refs=batch.added)
+    messages = source.fetch(view.credentials, account=view.external_id, refs=refs)
     try:
         objects = store_message_objects(rt.storage, messages)
     except StorageError as exc:
@@ -119,20 +147,14 @@ def _apply(
     with rt.sessions.begin() as session:
         account = service.get_account(session, account_id)
         ingested = ingest_messages(session, account, messages, objects)
-        service.advance_cursor(session, account_id, batch.cursor)
+        if cursor is not None:
+            service.advance_cursor(session, account_id, cursor)
         for thread_id in ingested.threads:
             enqueue_after_commit(session, JobName.ANALYZE_THREAD, thread_id=str(thread_id))
             publish_after_commit(
                 session, account.org_id, "thread.updated", thread_id=str(thread_id)
             )
-    log.info(
-        "account.synced",
-        account_id=str(account_id),
-        new_messages=ingested.new_messages,
-        threads=len(ingested.threads),
-        resynced=resynced,
-    )
-    return SyncResult(ingested.new_messages, ingested.threads, resynced)
+    return ingested
 
 
 def ensure_watch(account_id: uuid.UUID, *, rt: Runtime) -> Watch | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import base64
 import email
+import json
 import logging
 import os
 import statistics
@@ -24,6 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import connectors.mail.assemble as assemble_module
+from connectors.gmail.rawstream import split_raw_resource
+from connectors.mail.gmail import parse_gmail, parse_gmail_raw
 from connectors.mail.language import detect_language
 from connectors.mail.mime import parse_mime
 from connectors.mail.quotes import ReplySplit
@@ -130,6 +133,26 @@ def peak_memory() -> None:
     print(f"synthetic message {len(data) / mb:.1f} MB (attachment {size:.1f} MB decoded):")
     print(f"  peak traced in parse_mime (input not counted):     {parse_peak / mb:7.1f} MB")
     print(f"  peak storing raw + decoded attachment (local dir): {store_peak / mb:7.1f} MB")
+    gmail_memory(data)
+
+
+def gmail_memory(data: bytes) -> None:
+    """The same message as a Gmail format=raw resource, read whole or streamed."""
+    resource = json.dumps({"id": "1", "raw": base64.urlsafe_b64encode(data).decode()}).encode()
+    del data
+    mb = 1024 * 1024
+    tracemalloc.start()
+    parse_gmail(json.loads(resource))
+    _, whole_peak = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    pieces = (resource[at : at + 65536] for at in range(0, len(resource), 65536))
+    members, raw = split_raw_resource(pieces)
+    parse_gmail_raw(members, raw)
+    _, stream_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"as a Gmail format=raw resource ({len(resource) / mb:.1f} MB of JSON, not counted):")
+    print(f"  peak with json.loads, then parse_gmail:           {whole_peak / mb:7.1f} MB")
+    print(f"  peak read in 64 KB chunks (what fetch does):      {stream_peak / mb:7.1f} MB")
 
 
 def main() -> None:

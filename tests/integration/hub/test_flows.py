@@ -89,6 +89,31 @@ def test_expired_cursor_resyncs_without_losing_or_duplicating(world: World) -> N
     assert subjects.count("After the gap") == 1
 
 
+def test_a_failed_group_keeps_earlier_groups_and_the_old_cursor(world: World) -> None:
+    sync_account(world.account_id, rt=world.rt)
+    world.rt.settings.sync_group_size = 2
+    with world.rt.sessions() as session:
+        cursor_before = session.get(Account, world.account_id).sync_cursor  # type: ignore[union-attr]
+    delivered = [
+        world.fakes.gmail.deliver(MAILBOX, "Kim <kim@example.net>", f"Part {n}", "See attached.")
+        for n in range(5)
+    ]
+    last_id = delivered[-1]["message_id"]
+    world.fakes.gmail.fail_next(f"/gmail/v1/users/me/messages/{last_id}", 503)
+    with pytest.raises(RetryLater):
+        sync_account(world.account_id, rt=world.rt)
+    with world.rt.sessions() as session:
+        subjects = set(session.scalars(select(Thread.subject)))
+        assert session.get(Account, world.account_id).sync_cursor == cursor_before  # type: ignore[union-attr]
+    assert {f"Part {n}" for n in range(4)} <= subjects
+    assert "Part 4" not in subjects
+    retried = sync_account(world.account_id, rt=world.rt)
+    assert retried.new_messages == 1
+    with world.rt.sessions() as session:
+        parts = [s for s in session.scalars(select(Thread.subject)) if s.startswith("Part ")]
+    assert sorted(parts) == [f"Part {n}" for n in range(5)]
+
+
 def test_revoked_refresh_token_marks_the_account_for_reauth(world: World) -> None:
     world.fakes.gmail.revoke_refresh_token("1//sandbox-refresh-token")
     with pytest.raises(AuthExpired):
