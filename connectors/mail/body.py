@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from connectors.mail.html import html_to_text_checked
+from connectors.mail.rtf import rtf_to_plain
 from connectors.mail.types import AttachmentInfo
 
 # Machine-readable report parts: neither readable text nor attachments a user sent.
@@ -103,6 +104,11 @@ def _leaf_text(part: Part, body: Body) -> _Text | None:
         if defect:
             body.defects.append(defect)
         return _Text(text, False, part.text)
+    if part.content_type == "text/rtf":
+        text, defect = rtf_to_plain(part.text)
+        if defect:
+            body.defects.append(defect)
+        return _Text(text, False)
     return None
 
 

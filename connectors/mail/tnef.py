@@ -9,6 +9,7 @@ from tnefparse import TNEF
 
 from connectors.mail.body import Part
 from connectors.mail.charsets import decode_bytes
+from connectors.mail.rtf import rtf_to_plain
 
 _TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
 
@@ -21,6 +22,12 @@ def _text(value: object) -> str | None:
     if isinstance(value, bytes):
         return decode_bytes(value.rstrip(b"\x00"), None)[0] if value.strip(b"\x00") else None
     return value if isinstance(value, str) and value.strip() else None
+
+
+def _rtf(tnef: TNEF) -> bytes:
+    """The decompressed RTF body; compressed bytes (no compressed_rtf) are not RTF."""
+    data = tnef.rtfbody
+    return data if isinstance(data, bytes) and data.lstrip().startswith(b"{\\rtf") else b""
 
 
 def _file_part(name: str, data: bytes) -> Part:
@@ -47,7 +54,7 @@ def expand_tnef(data: bytes, defects: list[str]) -> Part:
             for att in tnef.attachments
         ]
         html, plain = _text(tnef.htmlbody), _text(tnef.body)
-        has_rtf = bool(tnef.rtfbody)
+        rtf = _rtf(tnef) if not (html or plain) else b""
     except Exception as exc:  # noqa: BLE001 - tnefparse raises assorted errors on bad input
         defects.append(f"tnef not parsed: {type(exc).__name__}")
         return _file_part("winmail.dat", data)
@@ -56,6 +63,9 @@ def expand_tnef(data: bytes, defects: list[str]) -> Part:
         body = Part("text/html", text=html)
     elif plain:
         body = Part("text/plain", text=plain)
-    elif has_rtf:
-        defects.append("tnef rtf body not converted")
+    elif rtf:
+        text, defect = rtf_to_plain(rtf)
+        if defect:
+            defects.append(f"tnef {defect}")
+        body = Part("text/plain", text=text) if text else None
     return Part("multipart/x-tnef", children=tuple(files), embedded=body)
