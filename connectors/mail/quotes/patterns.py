@@ -104,7 +104,7 @@ _FORWARDED = (
     r"Forwarded\s+message|Forwarded\s+e-?mail|Weitergeleitete\s+Nachricht|"
     r"Message\s+transféré|Mensaje\s+reenviado|Mensagem\s+encaminhada|Mensagem\s+reencaminhada|"
     r"Messaggio\s+inoltrato|Doorgestuurd\s+bericht|Vidarebefordrat\s+meddelande|"
-    r"Videresendt\s+melding|Videresendt\s+meddelelse|Välitetty\s+viesti|"
+    r"Videresendt\s+melding|Videresendt\s+meddelelse|Videresendt\s+besked|Välitetty\s+viesti|"
     r"Przekazana\s+wiadomość|Wiadomość\s+przekazana|Пересылаемое\s+сообщение|"
     r"Пересланное\s+сообщение|Переслане\s+повідомлення|Пересланий\s+лист|"
     r"转发的邮件|轉寄的郵件|已转发邮件|転送されたメッセージ|Přeposlaná\s+zpráva"
@@ -117,8 +117,12 @@ FORWARD_MARKER = re.compile(
     r"|Anfang\s+der\s+weitergeleiteten\s+(?:Nachricht|E-Mail)\s*:"
     r"|Inicio\s+del\s+mensaje\s+reenviado\s*:|Início\s+da\s+mensagem\s+(?:reencaminhada|encaminhada)\s*:"
     r"|Inizio\s+messaggio\s+inoltrato\s*:|Begin\s+doorgestuurd\s+bericht\s*:"
-    r"|Vidarebefordrat\s+brev\s*:|Начало\s+пересылаемого\s+сообщения\s*:"
-    r"|(?:{_FORWARDED})\s*:)\s*$",
+    r"|(?:Början\s+på\s+)?vidarebefordrat\s+brev\s*:"
+    r"|(?:Begynnelse\s+på\s+|Start\s+på\s+)?videresendt\s+(?:melding|besked|meddelelse)\s*:"
+    r"|Välitetty\s+viesti\s+alkaa\s*:|Początek\s+przekazywanej\s+wiadomości\s*:"
+    r"|Начало\s+(?:пересылаемого|переадресованного|пересланного)\s+сообщения\s*:"
+    r"|Початок\s+пересланого\s+(?:листа|повідомлення)\s*:|以下是转发的邮件\s*[:：]"
+    rf"|(?:{_FORWARDED})\s*[:：])\s*$",
     re.IGNORECASE,
 )
 # An attribution written between dash runs: "-----On <date>, <who> wrote-----".
@@ -185,6 +189,11 @@ MOBILE_FOOTER = re.compile(
 # one of its phrases, or anything before "から送信" / "より送信". Keep it in step with the
 # pattern: it spares the pattern every other line.
 MOBILE_FOOTER_START = re.compile(r"[\s(<\[]*[SFGEVDILWОН从從来]", re.IGNORECASE)
+# Microsoft's "Get Outlook for iOS/Android" in any of its translations: a short line
+# naming the app and the platform ("Outlook für iOS beziehen", "获取 Outlook for iOS").
+OUTLOOK_APP_FOOTER = re.compile(
+    r"^\s*[(<\[]*(?=[^\n]{0,60}$)(?=.*\bOutlook\b)(?=.*\b(?:iOS|Android)\b)[^.!?]*[)>\]]*\s*$"
+)
 # "-- " is the RFC 3676 signature delimiter; "--" and "—" are common sloppy variants.
 SIG_DELIMITER = re.compile(r"^--\s*$")
 # A line made only of rule characters (with at most one leading word character, as

@@ -67,6 +67,8 @@ def split_signature(lines: list[str]) -> SignatureSplit:
 
 
 def _is_footer(line: str) -> bool:
+    if "Outlook" in line and p.OUTLOOK_APP_FOOTER.match(line):
+        return True
     if not (p.MOBILE_FOOTER_START.match(line) or "送信" in line):
         return False
     return p.MOBILE_FOOTER.match(line) is not None
