@@ -285,7 +285,9 @@ def _boundary_at(t: _Lines, i: int) -> _Boundary | None:
     # Both markers open with a rule ("-----", after one ">" for a forward); the forward
     # phrases without one end in a colon (full-width in Chinese and Japanese).
     dash_lead = _dash_lead(line)
-    forward = dash_lead or stripped[-1] in ":：" or (stripped[0] == ">" and _dash_lead(stripped[1:]))
+    forward = (
+        dash_lead or stripped[-1] in ":：" or (stripped[0] == ">" and _dash_lead(stripped[1:]))
+    )
     if forward or dash_lead:
         probe = _cut_indent(line)
         if forward and p.FORWARD_MARKER.match(probe):
