@@ -286,7 +286,9 @@ def _boundary_at(t: _Lines, i: int) -> _Boundary | None:
     # phrases without one end in a colon (full-width in Chinese and Japanese).
     dash_lead = _dash_lead(line)
     forward = (
-        dash_lead or stripped[-1] in ":：" or (stripped[0] == ">" and _dash_lead(stripped[1:]))
+        dash_lead
+        or stripped[-1] in ":\uff1a"  # ASCII or full-width colon
+        or (stripped[0] == ">" and _dash_lead(stripped[1:]))
     )
     if forward or dash_lead:
         probe = _cut_indent(line)
