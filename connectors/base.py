@@ -29,12 +29,26 @@ class WebhookSource(Protocol):
     def parse(self, request: WebhookRequest) -> list[Notification]:
         """Turn a verified request into notifications; raise WebhookRejected on a bad body."""
 
+    def challenge(self, request: WebhookRequest) -> str | None:
+        """The text to answer when the request is a subscription handshake, else None.
+
+        Graph validates a notification URL by posting ?validationToken=... and expecting
+        the token back as text/plain; nothing is recorded for such a request.
+        """
+
 
 @runtime_checkable
 class MessageSource(Protocol):
     provider: Provider
 
-    def watch(self, credentials: Credentials, *, account: str) -> Watch: ...
+    def watch(
+        self, credentials: Credentials, *, account: str, current: Watch | None = None
+    ) -> Watch:
+        """Start or renew the push subscription; current is the one we hold, if any.
+
+        A provider whose watch call is idempotent (Gmail) ignores current; Graph renews
+        current and creates a new subscription when there is none or it is gone.
+        """
 
     def changes_since(self, credentials: Credentials, *, account: str, cursor: str) -> ChangeBatch:
         """Messages added after cursor; raise CursorExpired when the provider forgot it."""

@@ -32,17 +32,32 @@ class WebhookRequest:
     body: bytes
 
 
+class NotificationKind(StrEnum):
+    """What a notification asks of the hub; every kind ends in a sync of the account."""
+
+    CHANGES = "changes"  # new mail: sync from the stored cursor
+    WATCH_EXPIRING = "watch_expiring"  # renew the subscription first (Graph reauthorization)
+    WATCH_REMOVED = "watch_removed"  # create a new subscription first
+    MISSED = "missed"  # the provider dropped notifications: sync (the cursor covers the gap)
+
+
 @dataclass(frozen=True)
 class Notification:
     """One provider delivery, reduced to what the hub needs to record and process it.
 
     dedupe_key is unique per provider (a redelivery carries the same key);
     account_key is the provider's id of the account (a mailbox address for Gmail).
+    Where the provider proves a delivery only by echoing a secret we gave it (Graph's
+    clientState), subscription_id names the subscription and secret is the echo: the
+    hub checks it against the stored one and finds the account through the subscription.
     """
 
     dedupe_key: str
     account_key: str
     payload: Mapping[str, Any]
+    kind: NotificationKind = NotificationKind.CHANGES
+    subscription_id: str | None = None
+    secret: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -75,11 +90,17 @@ class ChangeBatch:
 
 @dataclass(frozen=True)
 class Watch:
-    """A push subscription at the provider (a Gmail watch, a Graph subscription)."""
+    """A push subscription at the provider (a Gmail watch, a Graph subscription).
+
+    cursor is where changes start when the provider says so at watch time (Gmail's
+    historyId), else "". secret is what the provider echoes on every notification
+    (Graph's clientState); the hub stores it encrypted.
+    """
 
     cursor: str
     expires_at: datetime
     external_id: str = ""
+    secret: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

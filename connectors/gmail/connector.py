@@ -74,6 +74,9 @@ class GmailConnector:
     def verify(self, request: WebhookRequest) -> None:
         self._verifier.verify(request.headers.get("authorization"))
 
+    def challenge(self, request: WebhookRequest) -> str | None:
+        return None  # Pub/Sub push has no handshake: the subscription is set up in Google Cloud
+
     def parse(self, request: WebhookRequest) -> list[Notification]:
         try:
             envelope = PushEnvelope.model_validate_json(request.body)
@@ -93,7 +96,10 @@ class GmailConnector:
 
     # MessageSource
 
-    def watch(self, credentials: Credentials, *, account: str) -> Watch:
+    def watch(
+        self, credentials: Credentials, *, account: str, current: Watch | None = None
+    ) -> Watch:
+        # users.watch is idempotent: calling it again renews the one watch a mailbox has.
         body: dict[str, Any] = {"topicName": self._topic_name}
         if self._watch_label_ids:
             body |= {"labelIds": self._watch_label_ids, "labelFilterBehavior": "include"}

@@ -157,17 +157,25 @@ def _apply_group(
     return ingested
 
 
-def ensure_watch(account_id: uuid.UUID, *, rt: Runtime) -> Watch | None:
-    """Start or renew the provider's push subscription for one account."""
+def ensure_watch(account_id: uuid.UUID, *, rt: Runtime, recreate: bool = False) -> Watch | None:
+    """Start or renew the provider's push subscription for one account.
+
+    recreate: the provider removed the subscription, so ask for a new one.
+    """
     try:
         view = _load(account_id, rt=rt)
         if view is None:
             return None
+        with rt.sessions.begin() as session:
+            current = None if recreate else service.current_watch(session, account_id)
         source = rt.registry.message_source(view.provider)
-        watch = source.watch(view.credentials, account=view.external_id)
+        watch = source.watch(view.credentials, account=view.external_id, current=current)
     except AuthExpired as exc:
         _needs_reauth(account_id, exc, rt=rt)
         return None
+    except (RateLimited, ProviderUnavailable) as exc:
+        after = exc.retry_after if isinstance(exc, RateLimited) else None
+        raise RetryLater(f"{type(exc).__name__}: {exc}", after=after) from exc
     with rt.sessions.begin() as session:
         service.record_watch(session, account_id, watch)
     log.info("account.watch_renewed", account_id=str(account_id), expires_at=str(watch.expires_at))
@@ -181,4 +189,13 @@ def renew_watches(*, rt: Runtime) -> int:
         due = service.accounts_needing_watch(
             session, providers=providers, renew_before=datetime.now(UTC) + RENEW_AHEAD
         )
-    return sum(1 for account_id in due if ensure_watch(account_id, rt=rt) is not None)
+    renewed = 0
+    for account_id in due:
+        try:
+            renewed += ensure_watch(account_id, rt=rt) is not None
+        except RetryLater as exc:
+            # The next run (or the next notification) tries again; the others go on.
+            log.warning(
+                "account.watch_renewal_deferred", account_id=str(account_id), reason=str(exc)
+            )
+    return renewed

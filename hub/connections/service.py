@@ -86,6 +86,21 @@ def accounts_needing_watch(
     return list(session.scalars(query))
 
 
+def current_watch(session: Session, account_id: uuid.UUID) -> Watch | None:
+    """The subscription we hold for an account, as the connector knows it."""
+    subscription = session.scalars(
+        select(Subscription).where(Subscription.account_id == account_id)
+    ).first()
+    if subscription is None:
+        return None
+    return Watch(
+        cursor="",
+        expires_at=subscription.expires_at,
+        external_id=subscription.external_id,
+        secret=subscription.client_state,
+    )
+
+
 def record_watch(session: Session, account_id: uuid.UUID, watch: Watch) -> Subscription:
     """Keep one subscription row per account, updated in place on renewal."""
     subscription = session.scalars(
@@ -96,6 +111,7 @@ def record_watch(session: Session, account_id: uuid.UUID, watch: Watch) -> Subsc
         session.add(subscription)
     subscription.external_id = watch.external_id
     subscription.expires_at = watch.expires_at
+    subscription.client_state = watch.secret
     return subscription
 
 

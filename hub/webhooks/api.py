@@ -1,8 +1,12 @@
-"""POST /webhooks/{provider}: verify, record, answer. No provider call, no AI here."""
+"""POST /webhooks/{provider}: answer a handshake, or verify, record and answer.
+
+No provider call and no AI here: the work happens in process_inbound_event.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import PlainTextResponse
 
 from connectors.errors import ProviderUnavailable, WebhookRejected
 from connectors.registry import UnsupportedProvider
@@ -10,7 +14,7 @@ from connectors.types import Provider, WebhookRequest
 from hub.deps import RawBody, RequestDep, RuntimeDep, SessionDep
 from hub.errors import BadRequest, NotFound, Unauthorized, Unavailable
 from hub.metrics import WEBHOOKS
-from hub.webhooks.service import record_notifications
+from hub.webhooks.service import authenticate_notifications, record_notifications
 
 router = APIRouter(tags=["webhooks"])
 
@@ -30,6 +34,10 @@ def receive_webhook(
         query=dict(request.query_params),
         body=body,
     )
+    challenge = source.challenge(inbound)
+    if challenge is not None:
+        # Echoed as plain text only, never interpreted: the token is the sender's.
+        return PlainTextResponse(challenge, headers={"X-Content-Type-Options": "nosniff"})
     try:
         source.verify(inbound)
     except WebhookRejected as exc:
@@ -44,8 +52,14 @@ def receive_webhook(
     except WebhookRejected as exc:
         WEBHOOKS.labels(provider=provider, outcome="malformed").inc()
         raise BadRequest(f"malformed notification: {exc}") from None
-    recorded = record_notifications(session, source.provider, notifications)
-    duplicates = len(notifications) - len(recorded)
+    authentic = authenticate_notifications(session, source.provider, notifications)
+    if len(authentic) < len(notifications):
+        # Still a 2xx: a forger learns nothing from the answer.
+        WEBHOOKS.labels(provider=provider, outcome="forged").inc(
+            len(notifications) - len(authentic)
+        )
+    recorded = record_notifications(session, source.provider, authentic)
+    duplicates = len(authentic) - len(recorded)
     WEBHOOKS.labels(provider=provider, outcome="accepted").inc(len(recorded))
     WEBHOOKS.labels(provider=provider, outcome="duplicate").inc(duplicates)
     return Response(status_code=204)

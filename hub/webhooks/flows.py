@@ -8,7 +8,8 @@ from datetime import timedelta
 import structlog
 
 from connectors.errors import AuthExpired, ConnectorError
-from hub.connections.flows import sync_account
+from connectors.types import NotificationKind
+from hub.connections.flows import ensure_watch, sync_account
 from hub.connections.service import find_account
 from hub.errors import RetryLater
 from hub.webhooks import service
@@ -30,7 +31,11 @@ def process_inbound_event(event_id: uuid.UUID, *, rt: Runtime) -> None:
             log.info("inbound_event.unknown_account", event_id=str(event_id))
             return
         account_id = account.id
+        kind = NotificationKind(event.payload.get("kind", NotificationKind.CHANGES))
     try:
+        if kind in (NotificationKind.WATCH_EXPIRING, NotificationKind.WATCH_REMOVED):
+            recreate = kind == NotificationKind.WATCH_REMOVED
+            ensure_watch(account_id, rt=rt, recreate=recreate)
         sync_account(account_id, rt=rt)
     except RetryLater as exc:
         _record_failure(rt, event_id, str(exc), retryable=True)

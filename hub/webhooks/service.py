@@ -2,20 +2,74 @@
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import structlog
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from connectors.types import Notification, Provider
 from db.enums import EventStatus
-from db.models import InboundEvent
+from db.models import Account, InboundEvent, Subscription
 from hub.db_ops import insert_ignoring_conflicts
 from hub.queue import JobName, enqueue_after_commit
 
+log = structlog.get_logger(__name__)
+
 MAX_ERROR_CHARS = 2000
+
+
+def authenticate_notifications(
+    session: Session, provider: Provider, notifications: Sequence[Notification]
+) -> list[Notification]:
+    """Keep the notifications that prove themselves; resolve their accounts.
+
+    A notification naming a subscription must echo that subscription's secret (Graph
+    clientState, compared in constant time); it then belongs to the subscription's
+    account. Unknown subscriptions and wrong secrets are dropped (and logged).
+    """
+    kept: list[Notification] = []
+    for notification in notifications:
+        if notification.subscription_id is None:
+            kept.append(notification)
+            continue
+        account_key = subscription_account_key(
+            session, provider, notification.subscription_id, notification.secret
+        )
+        if account_key is None:
+            log.warning(
+                "webhook.unauthenticated_notification",
+                provider=str(provider),
+                subscription_id=notification.subscription_id[:100],
+            )
+            continue
+        kept.append(replace(notification, account_key=account_key))
+    return kept
+
+
+def subscription_account_key(
+    session: Session, provider: Provider, subscription_id: str, secret: str | None
+) -> str | None:
+    """The external id of the account behind a subscription, if secret is its own."""
+    row = (
+        session.execute(
+            select(Subscription.client_state, Account.external_id)
+            .join(Account, Account.id == Subscription.account_id)
+            .where(Account.provider == str(provider), Subscription.external_id == subscription_id)
+        )
+        .tuples()
+        .first()
+    )
+    if row is None or secret is None:
+        return None
+    expected, external_id = row
+    if not expected or not hmac.compare_digest(expected.encode(), secret.encode()):
+        return None
+    return external_id
 
 
 def record_notifications(
@@ -35,7 +89,7 @@ def record_notifications(
                 "provider": str(provider),
                 "dedupe_key": notification.dedupe_key,
                 "account_key": notification.account_key,
-                "payload": dict(notification.payload),
+                "payload": {**notification.payload, "kind": str(notification.kind)},
                 "status": EventStatus.PENDING,
                 "received_at": datetime.now(UTC),
             },
