@@ -12,7 +12,9 @@ from connectors.types import (
     MessageRef,
     Notification,
     Provider,
+    RemoteTask,
     SlackMessage,
+    TaskDraft,
     TokenGrant,
     Watch,
     WebhookRequest,
@@ -76,3 +78,15 @@ class ChatSink(Protocol):
 
     def post_message(self, token: str, *, channel: str, message: SlackMessage) -> str:
         """Post and return the provider's id of the posted message (Slack's ts)."""
+
+
+@runtime_checkable
+class TaskSink(Protocol):
+    provider: Provider
+
+    def create_task(self, token: str, *, target: str, task: TaskDraft) -> RemoteTask:
+        """Create task in target (a ClickUp list id, a Notion database id).
+
+        Raises AuthExpired when the token is refused, RateLimited / ProviderUnavailable
+        when a retry may succeed, and ConnectorError when the target rejects the task.
+        """

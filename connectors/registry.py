@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from connectors.base import ChatSink, MessageSource, TokenRefresher, WebhookSource
+from connectors.base import ChatSink, MessageSource, TaskSink, TokenRefresher, WebhookSource
 from connectors.types import Provider
 
 T = TypeVar("T")
@@ -22,6 +22,7 @@ class Registry:
     message_sources: Mapping[Provider, MessageSource]
     token_refreshers: Mapping[Provider, TokenRefresher]
     chat_sinks: Mapping[Provider, ChatSink]
+    task_sinks: Mapping[Provider, TaskSink]
 
     def webhook_source(self, provider: Provider) -> WebhookSource:
         return _lookup(self.webhook_sources, provider, "webhooks")
@@ -34,6 +35,9 @@ class Registry:
 
     def chat_sink(self, provider: Provider) -> ChatSink:
         return _lookup(self.chat_sinks, provider, "chat messages")
+
+    def task_sink(self, provider: Provider) -> TaskSink:
+        return _lookup(self.task_sinks, provider, "tasks")
 
 
 def _lookup(table: Mapping[Provider, T], provider: Provider, capability: str) -> T:
@@ -49,6 +53,7 @@ def registry_from(connectors: Iterable[object]) -> Registry:
     messages: dict[Provider, MessageSource] = {}
     refreshers: dict[Provider, TokenRefresher] = {}
     chat: dict[Provider, ChatSink] = {}
+    tasks: dict[Provider, TaskSink] = {}
     for connector in connectors:
         if isinstance(connector, WebhookSource):
             webhook[connector.provider] = connector
@@ -58,4 +63,6 @@ def registry_from(connectors: Iterable[object]) -> Registry:
             refreshers[connector.provider] = connector
         if isinstance(connector, ChatSink):
             chat[connector.provider] = connector
-    return Registry(webhook, messages, refreshers, chat)
+        if isinstance(connector, TaskSink):
+            tasks[connector.provider] = connector
+    return Registry(webhook, messages, refreshers, chat, tasks)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -122,3 +122,22 @@ class ThreadNotice:
     priority: str
     needs_reply: bool
     link: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskDraft:
+    """A task to create in a task tool. title and notes derive from untrusted email text."""
+
+    title: str
+    notes: str = ""
+    due: date | None = None
+    link: str | None = None  # back to the thread in the hub
+    priority: str | None = None  # "urgent", "high", "normal" or "low"
+
+
+@dataclass(frozen=True)
+class RemoteTask:
+    """Where a task was created: the tool's id for it and a link a person can open."""
+
+    remote_id: str
+    url: str | None = None
