@@ -6,7 +6,7 @@ framework, Celery or settings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -122,6 +122,8 @@ class ThreadNotice:
     priority: str
     needs_reply: bool
     link: str | None = None
+    # Tasks proposed from the thread, as (task id, title), each offered with a button.
+    tasks: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True)

@@ -30,3 +30,5 @@ class TaskStatus(StrEnum):
     ACCEPTED = "accepted"
     CREATED = "created"
     DONE = "done"
+    DISMISSED = "dismissed"
+    FAILED = "failed"  # the task tool refused it; it can be accepted again

@@ -18,6 +18,7 @@ from hub.errors import install_exception_handlers
 from hub.events.api import router as events_router
 from hub.health.api import router as health_router
 from hub.metrics import REQUESTS
+from hub.tasks.api import router as tasks_router
 from hub.threads.api import router as threads_router
 from hub.webhooks.api import router as webhooks_router
 from hub.wiring import Runtime, close_runtime, init_runtime
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
         webhooks_router,
         threads_router,
         context_router,
+        tasks_router,
         usage_router,
         events_router,
     )

@@ -46,6 +46,15 @@ class Settings(BaseSettings):
     google_client_id: str = ""
     google_client_secret: str = ""
     microsoft_client_id: str = ""
+    microsoft_client_secret: str = ""
+    microsoft_tenant: str = "common"
+    # Requested Graph subscription lifetime; Graph's maximum for mail is 10,080 minutes,
+    # older documentation says 4,230, which every version accepts.
+    graph_subscription_minutes: int = Field(default=4230, ge=45, le=10080)
+    notion_version: str = "2022-06-28"
+    # The Notion database's property names tasks are written to.
+    notion_title_property: str = "Name"
+    notion_due_property: str = "Due"
     slack_signing_secret: str = ""
     gmail_push_audience: str = ""
     gmail_push_service_account: str = ""
@@ -145,6 +154,12 @@ def sandbox_defaults(port: int) -> dict[str, Any]:
         "google_certs_url": f"{fakes}/oauth2/v3/certs",
         "slack_api_url": f"{fakes}/api/",
         "openai_base_url": f"{fakes}/v1",
+        "graph_api_url": f"{fakes}/v1.0",
+        "microsoft_login_url": fakes,
+        "clickup_api_url": f"{fakes}/clickup/api/v2",
+        "notion_api_url": f"{fakes}/notion/v1",
+        "microsoft_client_id": "sandbox-microsoft-client",
+        "microsoft_client_secret": "sandbox-microsoft-secret",
         "google_client_id": "sandbox-client.apps.googleusercontent.com",
         "google_client_secret": "sandbox-client-secret",
         "slack_signing_secret": "sandbox-signing-secret",

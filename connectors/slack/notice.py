@@ -24,6 +24,10 @@ _FALLBACK_SUMMARY_LIMIT = 300
 # is dropped rather than escaped: a half-working link is worse than none.
 _LINK_LIMIT = 2000
 _LINK_FORBIDDEN = frozenset("<>| \t\r\n\"'")
+# Buttons for at most this many proposed tasks; Slack allows 50 blocks a message.
+MAX_TASK_BUTTONS = 5
+TASK_ACCEPT_ACTION = "task_accept"
+_TASK_TITLE_LIMIT = 300
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
@@ -41,6 +45,21 @@ def _safe_link(link: str | None) -> str | None:
         return None
     # Inside <...> Slack wants & escaped as well.
     return link.replace("&", "&amp;")
+
+
+def _task_block(task_id: str, title: str) -> dict[str, Any]:
+    """A proposed task and the button that creates it in the organization's task tool."""
+    text = _or(safe_mrkdwn(title, _TASK_TITLE_LIMIT), "(untitled task)")
+    return {
+        "type": "section",
+        "text": _mrkdwn(f"*Task:* {text}"),
+        "accessory": {
+            "type": "button",
+            "text": {"type": "plain_text", "text": "Create task"},
+            "action_id": TASK_ACCEPT_ACTION,
+            "value": task_id,
+        },
+    }
 
 
 def _or(value: str, default: str) -> str:
@@ -80,6 +99,10 @@ def render_thread_notice(notice: ThreadNotice) -> SlackMessage:
                 for el in context_elements
             ],
         },
+    )
+
+    blocks += tuple(
+        _task_block(task_id, title) for task_id, title in notice.tasks[:MAX_TASK_BUTTONS]
     )
 
     # Fallback text feeds notifications and screen readers; it is mrkdwn, so escaped.

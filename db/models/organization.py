@@ -51,6 +51,8 @@ class Account(UUIDPk, Timestamps, Base):
     status_reason: Mapped[str | None] = mapped_column(String(500))
     sync_cursor: Mapped[str | None] = mapped_column(String(500))
     last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Task tools: where accepted tasks go (a ClickUp list id, a Notion database id).
+    default_target: Mapped[str | None] = mapped_column(String(200))
 
 
 class Subscription(UUIDPk, Timestamps, Base):

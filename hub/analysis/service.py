@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ai.types import AIResult as StepResult
 from ai.types import MessageInput, Summary, ThreadInput, Triage
+from db.enums import TaskStatus
 from db.models import Account, AIResult, Message, Organization, Task, Thread
 from hub.db_ops import insert_ignoring_conflicts
 from hub.errors import NotFound
@@ -205,8 +206,8 @@ def store_analysis(
     thread.summary = summary.output.text
     thread.analyzed_hash = data.content_hash
     thread.analysis_requested_at = None
-    _propose_tasks(session, thread, triage.output)
-    _queue_notice(session, thread, triage.output, summary.output)
+    proposed = _propose_tasks(session, thread, triage.output)
+    _queue_notice(session, thread, triage.output, summary.output, proposed)
     publish_after_commit(session, thread.org_id, "thread.analyzed", thread_id=str(thread.id))
 
 
@@ -242,8 +243,11 @@ def record_result(
     )
 
 
-def _propose_tasks(session: Session, thread: Thread, triage: Triage) -> None:
-    """Extracted tasks wait for the user's approval; nothing is created remotely here."""
+def _propose_tasks(session: Session, thread: Thread, triage: Triage) -> list[tuple[str, str]]:
+    """Extracted tasks wait for the user's approval; nothing is created remotely here.
+
+    Returns the thread's tasks still waiting for a decision, as (id, title).
+    """
     known = set(session.scalars(select(Task.title).where(Task.thread_id == thread.id)))
     for draft in triage.tasks:
         if draft.title not in known:
@@ -257,9 +261,22 @@ def _propose_tasks(session: Session, thread: Thread, triage: Triage) -> None:
                     assignee=draft.assignee,
                 )
             )
+    session.flush()
+    waiting = session.execute(
+        select(Task.id, Task.title)
+        .where(Task.thread_id == thread.id, Task.status == TaskStatus.PROPOSED)
+        .order_by(Task.created_at)
+    ).tuples()
+    return [(str(task_id), title) for task_id, title in waiting]
 
 
-def _queue_notice(session: Session, thread: Thread, triage: Triage, summary: Summary) -> None:
+def _queue_notice(
+    session: Session,
+    thread: Thread,
+    triage: Triage,
+    summary: Summary,
+    tasks: list[tuple[str, str]],
+) -> None:
     org = session.get(Organization, thread.org_id)
     if org is None or not org.slack_channel_id:
         return
@@ -285,6 +302,7 @@ def _queue_notice(session: Session, thread: Thread, triage: Triage, summary: Sum
                 "category": triage.category.value,
                 "priority": triage.priority.value,
                 "needs_reply": triage.needs_reply,
+                "tasks": tasks,
             },
         },
     )

@@ -1,18 +1,22 @@
-"""deliver: send one outbox row, record the remote id; retries honor Retry-After."""
+"""deliver: send one outbox row (a Slack notice, a ClickUp or Notion task), record the
+remote id; retries honor Retry-After."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import structlog
+from sqlalchemy.orm import Session
 
 from connectors.errors import AuthExpired, ConnectorError, ProviderUnavailable, RateLimited
 from connectors.slack.notice import render_thread_notice
-from connectors.types import Provider, ThreadNotice
+from connectors.types import Provider, RemoteTask, TaskDraft, ThreadNotice
 from hub.celery_app import backoff_seconds
 from hub.errors import RetryLater
 from hub.outbox import service
+from hub.tasks import service as tasks
 from hub.wiring import Runtime
 
 log = structlog.get_logger(__name__)
@@ -29,30 +33,70 @@ def deliver(outbox_id: uuid.UUID, *, rt: Runtime) -> None:
             if wait is not None:  # a retry that woke early: sleep again, never send early
                 raise RetryLater("not due yet", after=wait)
             return
-        if row.kind != service.SLACK_THREAD_NOTICE:
-            service.mark_failed(session, outbox_id, f"unknown outbox kind {row.kind!r}")
+        kind, payload, attempts = row.kind, dict(row.payload), row.attempts
+        provider = _provider_for(kind, payload)
+        if provider is None:
+            _fail(session, outbox_id, kind, payload, f"unknown outbox kind {kind!r}")
             return
-        token = service.workspace_token(session, row.org_id, Provider.SLACK)
-        payload, attempts = dict(row.payload), row.attempts
+        token = service.workspace_token(session, row.org_id, provider)
         if token is None:
-            service.mark_failed(session, outbox_id, "no connected Slack workspace")
+            _fail(session, outbox_id, kind, payload, f"no connected {provider} account")
             return
     try:
-        message = render_thread_notice(ThreadNotice(**payload["notice"]))
-        sink = rt.registry.chat_sink(Provider.SLACK)
-        remote_id = sink.post_message(token, channel=payload["channel"], message=message)
+        remote = _send(rt, kind, payload, token)
     except (RateLimited, ProviderUnavailable) as exc:
         after = exc.retry_after if isinstance(exc, RateLimited) else None
         _retry_later(rt, outbox_id, exc, after=after or backoff_seconds(attempts))
         return
     except (AuthExpired, ConnectorError) as exc:
         with rt.sessions.begin() as session:
-            service.mark_failed(session, outbox_id, f"{type(exc).__name__}: {exc}")
+            _fail(session, outbox_id, kind, payload, f"{type(exc).__name__}: {exc}")
         log.warning("outbox.failed", outbox_id=str(outbox_id), error_type=type(exc).__name__)
         return
     with rt.sessions.begin() as session:
-        service.mark_sent(session, outbox_id, remote_id)
-    log.info("outbox.sent", outbox_id=str(outbox_id))
+        service.mark_sent(session, outbox_id, remote.remote_id)
+        if kind == service.TASK_CREATE:
+            tasks.mark_created(session, uuid.UUID(payload["task_id"]), remote)
+    log.info("outbox.sent", outbox_id=str(outbox_id), kind=kind)
+
+
+def _provider_for(kind: str, payload: dict[str, Any]) -> Provider | None:
+    if kind == service.SLACK_THREAD_NOTICE:
+        return Provider.SLACK
+    if kind == service.TASK_CREATE and payload.get("destination") in tasks.TASK_TOOLS:
+        return Provider(payload["destination"])
+    return None
+
+
+def _send(rt: Runtime, kind: str, payload: dict[str, Any], token: str) -> RemoteTask:
+    """The provider call for one row, outside any transaction."""
+    if kind == service.TASK_CREATE:
+        draft = payload["draft"]
+        sink = rt.registry.task_sink(Provider(payload["destination"]))
+        due = draft.get("due")
+        return sink.create_task(
+            token,
+            target=payload["target"],
+            task=TaskDraft(
+                title=draft["title"],
+                notes=draft.get("notes", ""),
+                due=date.fromisoformat(due) if due else None,
+                priority=draft.get("priority"),
+            ),
+        )
+    message = render_thread_notice(ThreadNotice(**payload["notice"]))
+    ts = rt.registry.chat_sink(Provider.SLACK).post_message(
+        token, channel=payload["channel"], message=message
+    )
+    return RemoteTask(remote_id=ts)
+
+
+def _fail(
+    session: Session, outbox_id: uuid.UUID, kind: str, payload: dict[str, Any], reason: str
+) -> None:
+    service.mark_failed(session, outbox_id, reason)
+    if kind == service.TASK_CREATE:
+        tasks.mark_failed(session, uuid.UUID(payload["task_id"]))
 
 
 def _retry_later(rt: Runtime, outbox_id: uuid.UUID, exc: ConnectorError, *, after: float) -> None:
