@@ -1,7 +1,8 @@
 """Every provider fake in one local server: what sandbox mode and the e2e tests talk to.
 
 Paths do not collide (Gmail under /gmail/v1, Google OAuth at /token, Google certs at
-/oauth2/v3/certs, Slack under /api), so one base URL serves every provider.
+/oauth2/v3/certs, Slack under /api, ClickUp under /clickup/api/v2, Notion under
+/notion/v1), so one base URL serves every provider.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 
 from starlette.applications import Starlette
 
+from connectors.clickup.fake import ClickUpFake
 from connectors.fakeserver import RunningServer, serve_in_thread
 from connectors.gmail.fake import GmailFake
+from connectors.notion.fake import NotionFake
 from connectors.slack.fake import SlackFake
 
 MAILBOX = "alex@example.com"
@@ -25,6 +28,8 @@ SLACK_CHANNEL = "C0INBOX"
 class Sandbox:
     gmail: GmailFake
     slack: SlackFake
+    clickup: ClickUpFake
+    notion: NotionFake
     server: RunningServer
 
     @property
@@ -35,16 +40,17 @@ class Sandbox:
         self.server.stop()
 
 
-def build_fakes() -> tuple[GmailFake, SlackFake]:
-    """Fakes seeded with the sandbox's demo mailbox and Slack workspace."""
+def start_sandbox(*, port: int = 0, host: str = "127.0.0.1") -> Sandbox:
+    """Every fake, seeded with the sandbox's demo mailbox, workspace and task tools."""
     gmail = GmailFake()
     gmail.seed_sandbox(refresh_token=GMAIL_REFRESH_TOKEN)
     slack = SlackFake()
     slack.add_workspace(SLACK_TEAM_ID, SLACK_BOT_TOKEN, [SLACK_CHANNEL])
-    return gmail, slack
-
-
-def start_sandbox(*, port: int = 0, host: str = "127.0.0.1") -> Sandbox:
-    gmail, slack = build_fakes()
-    app = Starlette(routes=[*gmail.routes(), *slack.routes()])
-    return Sandbox(gmail=gmail, slack=slack, server=serve_in_thread(app, host=host, port=port))
+    clickup = ClickUpFake()
+    clickup.seed_sandbox()
+    notion = NotionFake()
+    notion.seed_sandbox()
+    fakes = (gmail, slack, clickup, notion)
+    app = Starlette(routes=[route for fake in fakes for route in fake.routes()])
+    server = serve_in_thread(app, host=host, port=port)
+    return Sandbox(gmail, slack, clickup, notion, server)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from connectors import sandbox as fakes
+from connectors.clickup import fake as clickup_fake
 from connectors.types import Provider
 from db.models import Account, Organization, User
 from hub.config import Settings
@@ -24,7 +25,12 @@ class DemoOrg:
 
 
 def seed_demo(session: Session) -> DemoOrg:
-    """Create the demo org, its user and its connected accounts once; reuse them after."""
+    """Create the demo org, its user and its connected accounts once; reuse them after.
+
+    Accounts are ensured one by one, so a database seeded by an older version gains the
+    accounts added since. Only one task tool (ClickUp) is connected, so "Create task"
+    needs no choice; Notion is available to connect like any other account.
+    """
     user = session.scalars(select(User).where(User.email == DEMO_EMAIL)).one_or_none()
     if user is None:
         org = Organization(name="Sandbox Org", slack_channel_id=fakes.SLACK_CHANNEL)
@@ -33,32 +39,43 @@ def seed_demo(session: Session) -> DemoOrg:
         user = User(org_id=org.id, email=DEMO_EMAIL, name="Alex Morgan (demo)")
         session.add(user)
         session.flush()
-        session.add_all(
-            [
-                Account(
-                    org_id=org.id,
-                    user_id=user.id,
-                    provider=str(Provider.GMAIL),
-                    external_id=fakes.MAILBOX,
-                    refresh_token=fakes.GMAIL_REFRESH_TOKEN,
-                ),
-                Account(
-                    org_id=org.id,
-                    provider=str(Provider.SLACK),
-                    external_id=fakes.SLACK_TEAM_ID,
-                    access_token=fakes.SLACK_BOT_TOKEN,
-                ),
-            ]
-        )
-        session.flush()
-    gmail = session.scalars(
-        select(Account).where(
-            Account.provider == str(Provider.GMAIL), Account.external_id == fakes.MAILBOX
-        )
-    ).one()
+    gmail = _ensure_account(
+        session, user, Provider.GMAIL, fakes.MAILBOX, refresh_token=fakes.GMAIL_REFRESH_TOKEN
+    )
+    _ensure_account(
+        session, user, Provider.SLACK, fakes.SLACK_TEAM_ID, access_token=fakes.SLACK_BOT_TOKEN
+    )
+    _ensure_account(
+        session,
+        user,
+        Provider.CLICKUP,
+        clickup_fake.SANDBOX_TEAM_ID,
+        access_token=clickup_fake.SANDBOX_TOKEN,
+        default_target=clickup_fake.SANDBOX_LIST_ID,
+    )
     # The fakes start afresh on every run, so a cursor from an earlier run means nothing.
     gmail.sync_cursor = None
     return DemoOrg(Principal(user_id=user.id, org_id=user.org_id), gmail)
+
+
+def _ensure_account(
+    session: Session, user: User, provider: Provider, external_id: str, **secrets: str
+) -> Account:
+    account = session.scalars(
+        select(Account).where(Account.provider == provider, Account.external_id == external_id)
+    ).one_or_none()
+    if account is None:
+        mailbox = provider in (Provider.GMAIL, Provider.OUTLOOK)
+        account = Account(
+            org_id=user.org_id,
+            user_id=user.id if mailbox else None,
+            provider=str(provider),
+            external_id=external_id,
+            **secrets,
+        )
+        session.add(account)
+        session.flush()
+    return account
 
 
 def demo_token(settings: Settings, principal: Principal) -> str:

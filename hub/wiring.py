@@ -15,8 +15,10 @@ from sqlalchemy import Engine
 
 from ai.base import AIProvider
 from ai.factory import build_provider
+from connectors.clickup.connector import ClickUpConnector
 from connectors.gmail.connector import GmailConnector
 from connectors.gmail.push import PushVerifier
+from connectors.notion.connector import NotionConnector
 from connectors.registry import Registry, registry_from
 from connectors.slack.connector import SlackConnector
 from db import encryption
@@ -78,7 +80,15 @@ def build_registry(settings: Settings, http: httpx.Client) -> Registry:
         push_verifier=verifier,
     )
     slack = SlackConnector(api_url=settings.slack_api_url)
-    return registry_from([gmail, slack])
+    clickup = ClickUpConnector(http=http, api_url=settings.clickup_api_url)
+    notion = NotionConnector(
+        http=http,
+        api_url=settings.notion_api_url,
+        notion_version=settings.notion_version,
+        title_property=settings.notion_title_property,
+        due_property=settings.notion_due_property or None,
+    )
+    return registry_from([gmail, slack, clickup, notion])
 
 
 def build_ai(settings: Settings) -> AIProvider:

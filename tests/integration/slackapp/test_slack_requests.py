@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -29,9 +30,11 @@ from connectors.fakeserver import RunningServer, free_port, serve_in_thread
 from connectors.sandbox import SLACK_BOT_TOKEN, SLACK_CHANNEL, SLACK_TEAM_ID
 from connectors.slack.fake import SlackFake
 from connectors.slack.signing import sign_slack_request
+from db.enums import TaskStatus
 from db.migrate import upgrade
-from db.models import Thread
+from db.models import Outbox, Task, Thread
 from hub.config import Settings
+from hub.outbox.service import TASK_CREATE
 from hub.sandbox import seed_demo
 from hub.wiring import Runtime, close_runtime, init_runtime
 from slackapp.routes import build_router
@@ -300,3 +303,63 @@ def test_router_can_take_the_runtime_from_app_state(harness: Harness) -> None:
     assert response.status_code == 200
     assert len(harness.hooks.posted) == 1
     assert refused.status_code == 401
+
+
+def _task_button_body(harness: Harness, value: str) -> bytes:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": SLACK_TEAM_ID, "domain": "sandbox"},
+        "user": {"id": USER, "team_id": SLACK_TEAM_ID},
+        "api_app_id": "A0HUB",
+        "trigger_id": "1.2.3",
+        "response_url": harness.hook_url("task"),
+        "channel": {"id": SLACK_CHANNEL},
+        "container": {"type": "message", "message_ts": "1700000000.000100"},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "task_accept",
+                "block_id": "task",
+                "value": value,
+                "action_ts": "1700000001.000200",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def _proposed_task(harness: Harness, title: str) -> uuid.UUID:
+    with harness.rt.sessions.begin() as session:
+        thread = session.scalars(select(Thread)).first()
+        assert thread is not None
+        task = Task(id=uuid.uuid4(), org_id=thread.org_id, thread_id=thread.id, title=title)
+        session.add(task)
+        return task.id
+
+
+def test_create_task_button_queues_the_task_and_answers_the_clicker(harness: Harness) -> None:
+    task_id = _proposed_task(harness, "Pay <!channel> invoice *now*")
+    body = _task_button_body(harness, str(task_id))
+    response = harness.post("/slack/interactions", body, FORM)
+    assert response.status_code == 200
+    with harness.rt.sessions() as session:
+        task = session.get(Task, task_id)
+        assert task is not None
+        assert task.status == TaskStatus.ACCEPTED
+        assert task.destination == "clickup"
+        queued = session.scalars(select(Outbox).where(Outbox.kind == TASK_CREATE)).all()
+    assert [row.payload["task_id"] for row in queued] == [str(task_id)]
+    answer = harness.hooks.posted[-1]["body"]
+    assert answer["response_type"] == "ephemeral"
+    assert "&lt;!channel&gt;" in answer["text"]
+    assert "<!channel>" not in answer["text"]
+
+    harness.post("/slack/interactions", _task_button_body(harness, str(task_id)), FORM)
+    assert "already accepted" in harness.hooks.posted[-1]["body"]["text"]
+    with harness.rt.sessions() as session:
+        assert len(session.scalars(select(Outbox).where(Outbox.kind == TASK_CREATE)).all()) == 1
+
+
+def test_a_button_for_an_unknown_task_says_so(harness: Harness) -> None:
+    harness.post("/slack/interactions", _task_button_body(harness, str(uuid.uuid4())), FORM)
+    assert "task not found" in harness.hooks.posted[-1]["body"]["text"]
