@@ -111,12 +111,30 @@ def _observe(
     answer.raise_for_status()
     items = answer.json()["items"]
     say(f"8. GET /api/v1/threads with the demo user's token: {len(items)} thread(s)")
+    headers = {"Authorization": f"Bearer {token}"}
+    proposed = httpx.get(f"{base_url}/api/v1/tasks", headers=headers, timeout=10).json()
+    say(f"9. {len(proposed)} task(s) proposed, waiting for the user's approval")
+    if proposed:
+        accepted = httpx.post(
+            f"{base_url}/api/v1/tasks/{proposed[0]['id']}/accept",
+            json={},
+            headers=headers,
+            timeout=10,
+        )
+        accepted.raise_for_status()
+        created = wait_for("the task in ClickUp", lambda: list(sandbox.clickup.tasks.values()))
+        say(f"10. the first one accepted over REST; the outbox created it: {created[0]['url']}")
     with rt.sessions() as session:
         tasks = [
-            {"title": t.title, "due": t.due.isoformat() if t.due else None, "assignee": t.assignee}
+            {
+                "title": t.title,
+                "due": t.due.isoformat() if t.due else None,
+                "assignee": t.assignee,
+                "status": str(t.status),
+                "remote_url": t.remote_url,
+            }
             for t in session.scalars(select(Task))
         ]
-    say(f"9. {len(tasks)} task(s) proposed, waiting for the user's approval")
     return {
         "threads": items,
         "slack_messages": [{"channel": m["channel"], "text": m["text"]} for m in posted],

@@ -29,4 +29,7 @@ def test_demo_prints_threads_slack_messages_and_tasks() -> None:
     assert all(thread["summary"] for thread in result["threads"])
     assert len(result["slack_messages"]) == len(result["threads"])
     assert any(task["due"] for task in result["tasks"])
+    created = [task for task in result["tasks"] if task["status"] == "created"]
+    assert len(created) == 1
+    assert created[0]["remote_url"].startswith("https://app.clickup.com/t/")
     assert "outbox delivered" in done.stderr
