@@ -159,7 +159,7 @@ def sandbox_defaults(port: int) -> dict[str, Any]:
         "clickup_api_url": f"{fakes}/clickup/api/v2",
         "notion_api_url": f"{fakes}/notion/v1",
         "microsoft_client_id": "sandbox-microsoft-client",
-        "microsoft_client_secret": "sandbox-microsoft-secret",
+        "microsoft_client_secret": "sandbox-microsoft-secret",  # the Graph fake checks them
         "google_client_id": "sandbox-client.apps.googleusercontent.com",
         "google_client_secret": "sandbox-client-secret",
         "slack_signing_secret": "sandbox-signing-secret",

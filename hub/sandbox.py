@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from connectors import sandbox as fakes
 from connectors.clickup import fake as clickup_fake
 from connectors.types import Provider
-from db.models import Account, Organization, User
+from db.models import Account, Organization, Subscription, User
 from hub.config import Settings
 from hub.users.tokens import Principal, issue_access_token
 
@@ -22,6 +22,7 @@ DEMO_EMAIL = "demo@example.com"
 class DemoOrg:
     principal: Principal
     gmail_account: Account
+    outlook_account: Account
 
 
 def seed_demo(session: Session) -> DemoOrg:
@@ -42,6 +43,13 @@ def seed_demo(session: Session) -> DemoOrg:
     gmail = _ensure_account(
         session, user, Provider.GMAIL, fakes.MAILBOX, refresh_token=fakes.GMAIL_REFRESH_TOKEN
     )
+    outlook = _ensure_account(
+        session,
+        user,
+        Provider.OUTLOOK,
+        fakes.OUTLOOK_MAILBOX,
+        refresh_token=fakes.OUTLOOK_REFRESH_TOKEN,
+    )
     _ensure_account(
         session, user, Provider.SLACK, fakes.SLACK_TEAM_ID, access_token=fakes.SLACK_BOT_TOKEN
     )
@@ -53,9 +61,12 @@ def seed_demo(session: Session) -> DemoOrg:
         access_token=clickup_fake.SANDBOX_TOKEN,
         default_target=clickup_fake.SANDBOX_LIST_ID,
     )
-    # The fakes start afresh on every run, so a cursor from an earlier run means nothing.
-    gmail.sync_cursor = None
-    return DemoOrg(Principal(user_id=user.id, org_id=user.org_id), gmail)
+    # The fakes start afresh on every run, so cursors and subscriptions from an earlier
+    # run mean nothing.
+    for mailbox in (gmail, outlook):
+        mailbox.sync_cursor = None
+    session.execute(delete(Subscription).where(Subscription.account_id == outlook.id))
+    return DemoOrg(Principal(user_id=user.id, org_id=user.org_id), gmail, outlook)
 
 
 def _ensure_account(

@@ -19,6 +19,7 @@ from connectors.clickup.connector import ClickUpConnector
 from connectors.gmail.connector import GmailConnector
 from connectors.gmail.push import PushVerifier
 from connectors.notion.connector import NotionConnector
+from connectors.outlook.connector import OutlookConnector
 from connectors.registry import Registry, registry_from
 from connectors.slack.connector import SlackConnector
 from db import encryption
@@ -79,6 +80,16 @@ def build_registry(settings: Settings, http: httpx.Client) -> Registry:
         client_secret=settings.google_client_secret,
         push_verifier=verifier,
     )
+    outlook = OutlookConnector(
+        http=http,
+        api_url=settings.graph_api_url,
+        login_url=settings.microsoft_login_url,
+        client_id=settings.microsoft_client_id,
+        client_secret=settings.microsoft_client_secret,
+        tenant=settings.microsoft_tenant,
+        notification_url=f"{settings.public_base_url.rstrip('/')}/webhooks/outlook",
+        subscription_minutes=settings.graph_subscription_minutes,
+    )
     slack = SlackConnector(api_url=settings.slack_api_url)
     clickup = ClickUpConnector(http=http, api_url=settings.clickup_api_url)
     notion = NotionConnector(
@@ -88,7 +99,7 @@ def build_registry(settings: Settings, http: httpx.Client) -> Registry:
         title_property=settings.notion_title_property,
         due_property=settings.notion_due_property or None,
     )
-    return registry_from([gmail, slack, clickup, notion])
+    return registry_from([gmail, outlook, slack, clickup, notion])
 
 
 def build_ai(settings: Settings) -> AIProvider:

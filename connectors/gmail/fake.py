@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from connectors.fakemail import compose_message
 from connectors.gmail import sandbox_data
 from connectors.gmail.fake_push import DEFAULT_SUBSCRIPTION, PushSigner
 from connectors.gmail.fake_resources import (
@@ -37,7 +38,6 @@ from connectors.gmail.fake_resources import (
     StoredMessage,
     attachment_data,
     b64url,
-    compose_message,
     history_record,
     raw_header_pairs,
     render_message,
@@ -280,7 +280,14 @@ class GmailFake:
         """Add a message to `to`'s mailbox and, when push is configured, push it."""
         with self._lock:
             parent = self._find_rfc(to, in_reply_to) if in_reply_to else None
-            raw = compose_message(to, sender, subject, text, in_reply_to, parent)
+            raw = compose_message(
+                to,
+                sender,
+                subject,
+                text,
+                in_reply_to=in_reply_to,
+                references=parent.references if parent else (),
+            )
             stored = self.add_message(to, raw, label_ids=label_ids, thread_id=thread_id)
             push = self._push
         push_status: int | None = None

@@ -12,13 +12,8 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email import policy
-from email.message import EmailMessage, Message
-from email.utils import format_datetime, make_msgid
+from email.message import Message
 from typing import Any
-
-from connectors.mail.headers import parse_message_id
 
 FORMATS = frozenset({"full", "metadata", "minimal", "raw"})
 _SNIPPET_LENGTH = 200
@@ -182,27 +177,3 @@ def raw_header_pairs(raw: bytes) -> list[tuple[str, str]]:
             name, _, value = line.partition(":")
             pairs.append((name, value.strip()))
     return pairs
-
-
-def compose_message(
-    to: str,
-    sender: str,
-    subject: str,
-    text: str,
-    in_reply_to: str | None,
-    parent: StoredMessage | None,
-) -> bytes:
-    message = EmailMessage(policy=policy.SMTP)
-    domain = sender.rsplit("@", 1)[-1].strip(" >") or "mail.example.net"
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain=domain)
-    parent_id = parse_message_id(in_reply_to)
-    if parent_id:
-        ancestors = (*(parent.references if parent else ()), parent_id)
-        message["In-Reply-To"] = f"<{parent_id}>"
-        message["References"] = " ".join(f"<{ref}>" for ref in dict.fromkeys(ancestors))
-    message.set_content(text)
-    return message.as_bytes()

@@ -9,7 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 
-from connectors.errors import AuthExpired, CursorExpired, ProviderUnavailable, RateLimited
+from connectors.errors import (
+    AuthExpired,
+    ConnectorError,
+    CursorExpired,
+    ProviderUnavailable,
+    RateLimited,
+)
 from connectors.types import ChangeBatch, Credentials, MessageRef, Provider, Watch
 from db.enums import AccountStatus
 from hub.connections import service
@@ -176,6 +182,11 @@ def ensure_watch(account_id: uuid.UUID, *, rt: Runtime, recreate: bool = False) 
     except (RateLimited, ProviderUnavailable) as exc:
         after = exc.retry_after if isinstance(exc, RateLimited) else None
         raise RetryLater(f"{type(exc).__name__}: {exc}", after=after) from exc
+    except ConnectorError as exc:
+        # Refused for a reason a retry will not fix (Graph could not reach our webhook
+        # URL, say): logged for the operator; sync by polling still works meanwhile.
+        log.warning("account.watch_failed", account_id=str(account_id), reason=str(exc))
+        return None
     with rt.sessions.begin() as session:
         service.record_watch(session, account_id, watch)
     log.info("account.watch_renewed", account_id=str(account_id), expires_at=str(watch.expires_at))

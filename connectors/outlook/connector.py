@@ -1,0 +1,456 @@
+"""Outlook mail over Microsoft Graph: subscriptions, notifications, delta sync, fetch, refresh."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from connectors.errors import AuthExpired, ConnectorError, CursorExpired, WebhookRejected
+from connectors.mail.graph import parse_graph
+from connectors.mail.types import ParsedMessage
+from connectors.outlook.errors import (
+    error_for_response,
+    error_for_transport,
+    is_sync_state_lost,
+    oauth_error,
+)
+from connectors.outlook.payloads import (
+    DeltaItem,
+    DeltaPage,
+    MessageResource,
+    NotificationCollection,
+    NotificationItem,
+    SubscriptionResponse,
+    TokenResponse,
+    format_graph_datetime,
+    parse_graph_datetime,
+)
+from connectors.types import (
+    ChangeBatch,
+    Credentials,
+    MessageRef,
+    Notification,
+    NotificationKind,
+    Provider,
+    TokenGrant,
+    Watch,
+    WebhookRequest,
+)
+
+SCOPE = "offline_access https://graph.microsoft.com/Mail.Read"
+INBOX_RESOURCE = "me/mailFolders('inbox')/messages"
+MAX_VALIDATION_TOKEN = 1024
+_DELTA_PATH = "/me/mailFolders('inbox')/messages/delta"
+_DELTA_SELECT = "id,conversationId,receivedDateTime"
+_MESSAGE_SELECT = "id,conversationId,categories,receivedDateTime,uniqueBody"
+_PAGE_SIZE = 50
+_ODATA_SAFE = ",'():"
+_MAX_PAGES = 10_000  # a server that never ends a round must not keep us looping
+_LIFECYCLE_KINDS = {
+    "reauthorizationRequired": NotificationKind.WATCH_EXPIRING,
+    "subscriptionRemoved": NotificationKind.WATCH_REMOVED,
+    "missed": NotificationKind.MISSED,
+}
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+class OutlookConnector:
+    provider = Provider.OUTLOOK
+
+    def __init__(
+        self,
+        *,
+        http: httpx.Client,
+        api_url: str,
+        login_url: str,
+        client_id: str,
+        client_secret: str,
+        tenant: str = "common",
+        notification_url: str,
+        subscription_minutes: int = 4230,
+        resync_days: int = 14,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._http = http
+        self._api = api_url.rstrip("/")
+        self._token_url = f"{login_url.rstrip('/')}/{quote(tenant, safe='')}/oauth2/v2.0/token"
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._notification_url = notification_url
+        self._subscription_minutes = subscription_minutes
+        self._resync_days = resync_days
+        self._clock = clock
+
+    # WebhookSource
+
+    def challenge(self, request: WebhookRequest) -> str | None:
+        """The validationToken of Graph's handshake, to be echoed as text/plain with 200.
+
+        The token arrives URL-decoded and is sent back verbatim, so anything that is not
+        a plausible token (too long, control characters) is refused rather than echoed.
+        """
+        token = request.query.get("validationToken")
+        if request.method.upper() != "POST" or not token or len(token) > MAX_VALIDATION_TOKEN:
+            return None
+        if any(unicodedata.category(char) == "Cc" for char in token):
+            return None
+        return token
+
+    def verify(self, request: WebhookRequest) -> None:
+        """Check only the envelope: basic Graph notifications carry no signature.
+
+        Their proof is the clientState echo in every item, which only the hub can check
+        (against the stored subscription, via Notification.secret). Rich notifications'
+        validationTokens JWTs are not used: we subscribe without resource data.
+        """
+        if request.method.upper() != "POST":
+            raise WebhookRejected("notifications are POSTed")
+        body = _json_body(request.body)
+        if not isinstance(body, dict) or not isinstance(body.get("value"), list):
+            raise WebhookRejected("body is not a notification collection")
+
+    def parse(self, request: WebhookRequest) -> list[Notification]:
+        body = _json_body(request.body)
+        if not isinstance(body, dict) or not isinstance(body.get("value"), list):
+            raise WebhookRejected("body is not a notification collection")
+        try:
+            collection = NotificationCollection.model_validate(body)
+        except ValidationError as exc:
+            index = next((e["loc"][1] for e in exc.errors() if len(e["loc"]) > 1), "?")
+            raise WebhookRejected(f"malformed notification item {index}") from exc
+        notifications = []
+        for index, item in enumerate(collection.value):
+            notification = _notification(item, index)
+            if notification is not None:
+                notifications.append(notification)
+        return notifications
+
+    # MessageSource
+
+    def watch(
+        self, credentials: Credentials, *, account: str, current: Watch | None = None
+    ) -> Watch:
+        # Without its secret a renewed subscription could never be authenticated: replace it.
+        if current is not None and current.external_id and current.secret:
+            renewed = self._renew(credentials, current)
+            if renewed is not None:
+                return renewed
+        return self._subscribe(credentials)
+
+    def _renew(self, credentials: Credentials, current: Watch) -> Watch | None:
+        """PATCH a new expiration; None when Graph no longer knows the subscription."""
+        body = {"expirationDateTime": self._expiration()}
+        path = f"/subscriptions/{quote(current.external_id, safe='')}"
+        response = self._call(credentials, "PATCH", self._url(path), json=body, on_404=True)
+        if response.status_code == 404:
+            return None
+        subscription = _model(SubscriptionResponse, response)
+        return Watch(
+            cursor="",
+            expires_at=subscription.expiration_date_time,
+            external_id=subscription.id,
+            secret=current.secret,
+        )
+
+    def _subscribe(self, credentials: Credentials) -> Watch:
+        client_state = secrets.token_urlsafe(32)  # Graph allows 128 characters; this is 43
+        body = {
+            "changeType": "created",
+            "notificationUrl": self._notification_url,
+            "lifecycleNotificationUrl": self._notification_url,
+            "resource": INBOX_RESOURCE,
+            "expirationDateTime": self._expiration(),
+            "clientState": client_state,
+            "latestSupportedTlsVersion": "v1_2",
+        }
+        response = self._call(
+            credentials, "POST", self._url("/subscriptions"), json=body, on_400=True
+        )
+        if response.status_code == 400:
+            raise ConnectorError(
+                "outlook: subscription refused (400): Graph could not validate the"
+                " notification URL, or the expiration or resource was rejected"
+            )
+        subscription = _model(SubscriptionResponse, response)
+        return Watch(
+            cursor="",
+            expires_at=subscription.expiration_date_time,
+            external_id=subscription.id,
+            secret=client_state,
+        )
+
+    def changes_since(self, credentials: Credentials, *, account: str, cursor: str) -> ChangeBatch:
+        items, delta_link = self._delta_round(credentials, cursor)
+        refs: dict[str, MessageRef] = {}
+        for item in items:
+            if item.removed is None:
+                refs.setdefault(item.id, MessageRef(item.id, item.conversation_id or item.id))
+        return ChangeBatch(added=tuple(refs.values()), cursor=delta_link)
+
+    def recent(self, credentials: Credentials, *, account: str, limit: int) -> ChangeBatch:
+        since = format_graph_datetime(self._clock() - timedelta(days=self._resync_days))
+        query = _odata_query({"$select": _DELTA_SELECT, "$filter": f"receivedDateTime ge {since}"})
+        items, delta_link = self._delta_round(credentials, self._url(_DELTA_PATH) + query)
+        latest: dict[str, DeltaItem] = {}
+        for item in items:
+            if item.removed is None:
+                latest[item.id] = item
+            else:
+                latest.pop(item.id, None)
+        oldest = datetime.min.replace(tzinfo=UTC)
+        # The newest `limit`, handed over oldest first as changes_since does.
+        newest = sorted(latest.values(), key=lambda i: i.received_date_time or oldest)
+        chosen = newest[-limit:] if limit > 0 else []
+        refs = tuple(MessageRef(i.id, i.conversation_id or i.id) for i in chosen)
+        return ChangeBatch(added=refs, cursor=delta_link)
+
+    def _delta_round(self, credentials: Credentials, url: str) -> tuple[list[DeltaItem], str]:
+        """Every item of one delta round, and the deltaLink that ends it.
+
+        nextLinks are followed unchanged (the query options are baked into them); the
+        deltaLink only comes with the last page, so the cursor is never stored mid-round.
+        """
+        items: list[DeltaItem] = []
+        for _ in range(_MAX_PAGES):
+            self._check_link(url)
+            headers = {"Prefer": f"odata.maxpagesize={_PAGE_SIZE}"}
+            response = self._call(credentials, "GET", url, headers=headers, on_sync_lost=True)
+            if is_sync_state_lost(response):
+                raise CursorExpired(
+                    f"outlook: delta state no longer known ({response.status_code})"
+                )
+            page = _model(DeltaPage, response)
+            items += page.value
+            if page.delta_link:
+                self._check_link(page.delta_link)
+                return items, page.delta_link
+            if not page.next_link:
+                raise ConnectorError("outlook: delta page without a nextLink or deltaLink")
+            url = page.next_link
+        raise ConnectorError("outlook: delta round did not end")
+
+    def fetch(
+        self, credentials: Credentials, *, account: str, refs: Sequence[MessageRef]
+    ) -> list[ParsedMessage]:
+        parsed = (self._fetch_one(credentials, ref.message_id) for ref in refs)
+        return [message for message in parsed if message is not None]
+
+    def _fetch_one(self, credentials: Credentials, message_id: str) -> ParsedMessage | None:
+        """The JSON (ids, categories, uniqueBody) and the MIME; None when it was deleted."""
+        path = f"/me/messages/{quote(message_id, safe='')}"
+        response = self._call(
+            credentials,
+            "GET",
+            self._url(path) + _odata_query({"$select": _MESSAGE_SELECT}),
+            # A text uniqueBody is compared with our own text split as it is.
+            headers={"Prefer": 'outlook.body-content-type="text"'},
+            on_404=True,
+        )
+        if response.status_code == 404:
+            return None  # deleted since the change was recorded
+        resource = _json_object(response)
+        try:
+            message = MessageResource.model_validate(resource)
+        except ValidationError as exc:
+            raise ConnectorError("outlook: unexpected message shape") from exc
+        raw = self._fetch_mime(credentials, self._url(f"{path}/$value"))
+        if raw is None:
+            return None
+        unique = message.unique_body.content if message.unique_body else None
+        return parse_graph(resource, mime=raw, unique_body=unique or None)
+
+    def _fetch_mime(self, credentials: Credentials, url: str) -> bytes | None:
+        try:
+            with self._http.stream("GET", url, headers=self._auth_headers(credentials)) as response:
+                if response.status_code == 404:
+                    return None
+                if not response.is_success:
+                    response.read()
+                    raise error_for_response(response)
+                return b"".join(response.iter_bytes())
+        except httpx.TransportError as exc:
+            raise error_for_transport(exc) from exc
+
+    # TokenRefresher
+
+    def refresh(self, refresh_token: str) -> TokenGrant:
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+            "refresh_token": refresh_token,
+            "scope": SCOPE,
+        }
+        try:
+            response = self._http.post(self._token_url, data=form)
+        except httpx.TransportError as exc:
+            raise error_for_transport(exc) from exc
+        if response.status_code in (400, 401):
+            error, code = oauth_error(response)
+            if error == "invalid_grant":
+                detail = f" (AADSTS{code})" if code else ""
+                raise AuthExpired(f"microsoft: refresh token expired or revoked{detail}")
+            raise ConnectorError(f"microsoft token endpoint refused ({response.status_code})")
+        if not response.is_success:
+            raise error_for_response(response)
+        token = _model(TokenResponse, response)
+        return TokenGrant(
+            access_token=token.access_token,
+            expires_at=self._clock() + timedelta(seconds=token.expires_in),
+            # The identity platform rotates refresh tokens: the new one must be stored.
+            refresh_token=token.refresh_token,
+        )
+
+    # HTTP
+
+    def _url(self, path: str) -> str:
+        return f"{self._api}{path}"
+
+    def _expiration(self) -> str:
+        return format_graph_datetime(self._clock() + timedelta(minutes=self._subscription_minutes))
+
+    def _check_link(self, url: str) -> None:
+        """Refuse any link outside our Graph base URL: it would receive the bearer token."""
+        if not (url.startswith(f"{self._api}/") or url.startswith(f"{self._api}?")):
+            raise ConnectorError("outlook: delta link does not point at the configured Graph API")
+
+    @staticmethod
+    def _auth_headers(credentials: Credentials) -> dict[str, str]:
+        if not credentials.access_token:
+            raise AuthExpired("outlook: no access token")
+        return {"Authorization": f"Bearer {credentials.access_token}"}
+
+    def _call(
+        self,
+        credentials: Credentials,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        on_404: bool = False,
+        on_400: bool = False,
+        on_sync_lost: bool = False,
+    ) -> httpx.Response:
+        """Send one authorized request; the on_* flags hand those failures to the caller."""
+        request_headers = self._auth_headers(credentials) | dict(headers or {})
+        try:
+            response = self._http.request(method, url, json=json, headers=request_headers)
+        except httpx.TransportError as exc:
+            raise error_for_transport(exc) from exc
+        status = response.status_code
+        if (
+            response.is_success
+            or (on_404 and status == 404)
+            or (on_400 and status == 400)
+            or (on_sync_lost and is_sync_state_lost(response))
+        ):
+            return response
+        raise error_for_response(response)
+
+
+def _notification(item: NotificationItem, index: int) -> Notification | None:
+    if item.lifecycle_event is not None:
+        return _lifecycle_notification(item)
+    if item.change_type is None:
+        raise WebhookRejected(f"notification item {index} has no changeType")
+    if item.change_type == "deleted":
+        return None  # nothing to fetch; delta reports removals on its own
+    message_id = _message_id(item)
+    if not message_id:
+        raise WebhookRejected(f"notification item {index} names no message")
+    return Notification(
+        # created and updated can both arrive for one message: one event per message.
+        dedupe_key=f"{item.subscription_id}:{message_id}",
+        account_key="",
+        payload={
+            "change_type": item.change_type,
+            "message_id": message_id,
+            "tenant_id": item.tenant,
+        },
+        kind=NotificationKind.CHANGES,
+        subscription_id=item.subscription_id,
+        secret=item.client_state,
+    )
+
+
+def _lifecycle_notification(item: NotificationItem) -> Notification | None:
+    event = item.lifecycle_event or ""
+    kind = _LIFECYCLE_KINDS.get(event)
+    if kind is None:
+        return None  # an event we do not act on
+    expires = _canonical_time(item.subscription_expiration_date_time)
+    # A redelivery repeats the expiration (and sequence); a later genuine event follows a
+    # renewal, which moves the expiration, or carries a new sequence.
+    marker = expires if item.sequence is None else f"{expires}:{item.sequence}"
+    return Notification(
+        dedupe_key=f"lifecycle:{item.subscription_id}:{event}:{marker}",
+        account_key="",
+        payload={
+            "lifecycle_event": event,
+            "tenant_id": item.tenant,
+            "subscription_expires_at": expires,
+        },
+        kind=kind,
+        subscription_id=item.subscription_id,
+        secret=item.client_state,
+    )
+
+
+def _message_id(item: NotificationItem) -> str:
+    if item.resource_data is not None and item.resource_data.id:
+        return item.resource_data.id
+    last = (item.resource or "").rstrip("/").rsplit("/", 1)[-1]
+    # Graph also writes resources as Users('…')/Messages('…').
+    if last.endswith("')") and "('" in last:
+        return last[last.index("('") + 2 : -2]
+    return last
+
+
+def _canonical_time(value: str | None) -> str:
+    """One spelling per instant, so "…00.0000000Z" and "…00+00:00" dedupe alike."""
+    if not value:
+        return ""
+    try:
+        return parse_graph_datetime(value).isoformat().replace("+00:00", "Z")
+    except ValueError:
+        return value[:64]
+
+
+def _odata_query(params: Mapping[str, str]) -> str:
+    # Spelled as Graph's docs do ($select=a,b and %20 for spaces), not form-encoded.
+    pairs = (f"{key}={quote(value, safe=_ODATA_SAFE)}" for key, value in params.items())
+    return "?" + "&".join(pairs)
+
+
+def _json_body(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise WebhookRejected("body is not JSON") from exc
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body: Any = response.json()
+    except ValueError as exc:
+        raise ConnectorError(f"outlook: response is not JSON ({response.status_code})") from exc
+    if not isinstance(body, dict):
+        raise ConnectorError("outlook: response is not a JSON object")
+    return body
+
+
+def _model(model: type[_Model], response: httpx.Response) -> _Model:
+    try:
+        return model.model_validate(_json_object(response))
+    except ValidationError as exc:
+        raise ConnectorError(f"outlook: unexpected {model.__name__} shape") from exc
