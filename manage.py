@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 import uvicorn
 
+from connectors.sandbox import OUTLOOK_MAILBOX
 from hub.config import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def serve(
     """Serve the hub (and, in sandbox mode, the provider fakes beside it)."""
     from db.migrate import upgrade
     from hub.app import create_app
-    from hub.sandbox import demo_token, seed_demo, start_fakes
+    from hub.sandbox import demo_token, seed_demo, start_fakes, subscribe_when_up
     from hub.wiring import init_runtime
 
     settings = get_settings()
@@ -54,6 +55,7 @@ def serve(
         with rt.sessions.begin() as session:
             demo = seed_demo(session)
         _print_sandbox_banner(settings, host, port, demo_token(settings, demo.principal))
+        subscribe_when_up(rt, f"http://{host}:{port}")
     uvicorn.run(create_app(rt=rt), host=host, port=port, log_level="warning")
 
 
@@ -68,6 +70,14 @@ def _print_sandbox_banner(settings: Settings, host: str, port: int, token: str) 
             "text": "Hi Alex, could you review the pricing section by Friday? Thanks, Priya",
         }
     )
+    outlook_sample = json.dumps(
+        {
+            "to": OUTLOOK_MAILBOX,
+            "from": "Morgan Lee <morgan@fabrikam.example>",
+            "subject": "Vendor invoice 7731",
+            "text": "Hi Alex, please approve invoice 7731 by Monday. Thanks, Morgan",
+        }
+    )
     typer.echo(
         "\n".join(
             [
@@ -78,6 +88,9 @@ def _print_sandbox_banner(settings: Settings, host: str, port: int, token: str) 
                 "  send a sample push (the Gmail fake signs it and posts it to the webhook):",
                 f"    curl -s -X POST {fakes}/_fake/gmail/deliver "
                 f"-H 'Content-Type: application/json' -d '{sample}'",
+                "  or to the Outlook mailbox (the Graph fake notifies the hub's subscription):",
+                f"    curl -s -X POST {fakes}/_fake/outlook/deliver "
+                f"-H 'Content-Type: application/json' -d '{outlook_sample}'",
                 "  then see the thread and the Slack notice:",
                 f"    curl -s {base}/api/v1/threads -H 'Authorization: Bearer {token}'",
                 f"    curl -s {fakes}/_fake/slack/messages",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+import httpx
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -13,7 +16,9 @@ from connectors.clickup import fake as clickup_fake
 from connectors.types import Provider
 from db.models import Account, Organization, Subscription, User
 from hub.config import Settings
+from hub.connections.flows import renew_watches
 from hub.users.tokens import Principal, issue_access_token
+from hub.wiring import Runtime
 
 DEMO_EMAIL = "demo@example.com"
 
@@ -104,3 +109,26 @@ def start_fakes(settings: Settings) -> fakes.Sandbox:
         service_account=settings.gmail_push_service_account,
     )
     return sandbox
+
+
+def subscribe_when_up(rt: Runtime, base_url: str, *, timeout: float = 60.0) -> threading.Thread:
+    """Start the mailboxes' push subscriptions once this hub answers HTTP.
+
+    Graph validates the notification URL while creating a subscription, so it can only
+    be asked for after the server is listening.
+    """
+
+    def run() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base_url}/healthz", timeout=2).is_success:
+                    renew_watches(rt=rt)
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=run, name="sandbox-subscribe", daemon=True)
+    thread.start()
+    return thread
