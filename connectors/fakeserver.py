@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
@@ -58,3 +58,47 @@ def serve_in_thread(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> Runn
             raise RuntimeError(f"server on {host}:{port} did not start")
         time.sleep(0.01)
     return RunningServer(base_url=f"http://{host}:{port}", _server=server, _thread=thread)
+
+
+@dataclass
+class Fault:
+    """An error a test asked a fake to answer with, instead of handling the request."""
+
+    path_prefix: str
+    status: int
+    retry_after: float | None
+    remaining: int
+    delay: float = 0.0  # seconds to stall first (a slow provider)
+
+
+@dataclass
+class Faults:
+    """The errors queued by a fake's fail_next, matched by path prefix; thread-safe."""
+
+    _queued: list[Fault] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(
+        self,
+        path_prefix: str,
+        status: int,
+        retry_after: float | None = None,
+        count: int = 1,
+        delay: float = 0.0,
+    ) -> None:
+        with self._lock:
+            self._queued.append(Fault(path_prefix, status, retry_after, count, delay))
+
+    def take(self, path: str) -> Fault | None:
+        """The first queued fault for path, used up once; None when there is none."""
+        with self._lock:
+            for fault in self._queued:
+                if path.startswith(fault.path_prefix) and fault.remaining > 0:
+                    fault.remaining -= 1
+                    self._queued = [f for f in self._queued if f.remaining > 0]
+                    return fault
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queued.clear()

@@ -32,6 +32,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from connectors.fakeserver import Fault, Faults
+
 PREFIX = "/clickup/api/v2"
 
 SANDBOX_TEAM_ID = "9011223344"
@@ -77,15 +79,6 @@ class FakeWorkspace:
     space_id: str = "90110000003"
 
 
-@dataclass
-class _Fault:
-    path_prefix: str
-    status: int
-    retry_after: float | None
-    remaining: int
-    delay: float
-
-
 class ClickUpApiError(Exception):
     """Raised by handlers: becomes {"err": ..., "ECODE": ...} with status."""
 
@@ -110,7 +103,7 @@ class ClickUpFake:
         self._rng = random.Random(seed)  # noqa: S311 - ids only need to look random
         self._workspaces: dict[str, FakeWorkspace] = {}
         self._revoked: set[str] = set()
-        self._faults: list[_Fault] = []
+        self._faults = Faults()
 
     # ---- test controls -------------------------------------------------------------
 
@@ -154,8 +147,7 @@ class ClickUpFake:
         X-RateLimit-Limit/-Remaining/-Reset (reset = now + retry_after, or + 60 s) and,
         when retry_after is given, Retry-After. delay holds the answer back (timeouts).
         """
-        with self._lock:
-            self._faults.append(_Fault(path_prefix, status, retry_after, count, delay))
+        self._faults.add(path_prefix, status, retry_after, count, delay)
 
     def seed_sandbox(self) -> FakeWorkspace:
         """The sandbox's Workspace: SANDBOX_TEAM_ID with list SANDBOX_LIST_ID."""
@@ -208,7 +200,7 @@ class ClickUpFake:
         async def guarded(request: Request) -> Response:
             with self._lock:
                 self.calls[endpoint] += 1
-                fault = self._take_fault(request.url.path)
+            fault = self._faults.take(request.url.path)
             if fault is not None:
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
@@ -220,14 +212,6 @@ class ClickUpFake:
                 return _error(exc.status, exc.err, exc.ecode)
 
         return guarded
-
-    def _take_fault(self, path: str) -> _Fault | None:
-        for fault in self._faults:
-            if path.startswith(fault.path_prefix) and fault.remaining > 0:
-                fault.remaining -= 1
-                self._faults = [f for f in self._faults if f.remaining > 0]
-                return fault
-        return None
 
     def _authenticate(self, request: Request) -> str:
         header = request.headers.get("authorization", "").strip()
@@ -325,7 +309,7 @@ def _error(status: int, err: str, ecode: str, headers: dict[str, str] | None = N
     return JSONResponse({"err": err, "ECODE": ecode}, status_code=status, headers=headers)
 
 
-def _fault_response(fault: _Fault) -> Response:
+def _fault_response(fault: Fault) -> Response:
     err, ecode = _FAULTS.get(fault.status, ("Request failed", "APP_001"))
     headers: dict[str, str] = {}
     if fault.status == 429:

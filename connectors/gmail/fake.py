@@ -29,6 +29,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from connectors.fakemail import compose_message
+from connectors.fakeserver import Faults
 from connectors.gmail import sandbox_data
 from connectors.gmail.fake_push import DEFAULT_SUBSCRIPTION, PushSigner
 from connectors.gmail.fake_resources import (
@@ -67,14 +68,6 @@ class Mailbox:
     watch_expiration_ms: int | None = None
 
 
-@dataclass
-class _Fault:
-    path_prefix: str
-    status: int
-    retry_after: float | None
-    remaining: int
-
-
 @dataclass(frozen=True)
 class _PushConfig:
     endpoint_url: str
@@ -109,7 +102,7 @@ class GmailFake:
         self._mailboxes: dict[str, Mailbox] = {}
         self._refresh_tokens: dict[str, str] = {}
         self._access_tokens: dict[str, tuple[str, float]] = {}
-        self._faults: list[_Fault] = []
+        self._faults = Faults()
         self._push: _PushConfig | None = None
         self._id_counter = 0
         self.signer = PushSigner(signing_key)
@@ -157,8 +150,7 @@ class GmailFake:
         self, path_prefix: str, status: int, retry_after: float | None = None, count: int = 1
     ) -> None:
         """Answer the next `count` requests whose path starts with path_prefix with an error."""
-        with self._lock:
-            self._faults.append(_Fault(path_prefix, status, retry_after, count))
+        self._faults.add(path_prefix, status, retry_after, count)
 
     def add_message(
         self,
@@ -406,13 +398,8 @@ class GmailFake:
         return box.history_id
 
     def _fault(self, request: Request) -> Response | None:
-        with self._lock:
-            for fault in self._faults:
-                if request.url.path.startswith(fault.path_prefix) and fault.remaining > 0:
-                    fault.remaining -= 1
-                    self._faults = [f for f in self._faults if f.remaining > 0]
-                    return google_error(fault.status, retry_after=fault.retry_after)
-        return None
+        fault = self._faults.take(request.url.path)
+        return google_error(fault.status, retry_after=fault.retry_after) if fault else None
 
     def _gmail(self, endpoint: str, handler: _GmailHandler) -> _Endpoint:
         """Wrap a Gmail handler: count, apply faults, authorize the bearer for the userId."""

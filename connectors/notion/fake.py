@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from connectors.fakeserver import Fault, Faults
 from connectors.notion.payloads import plain_text, utf16_len
 
 PREFIX = "/notion/v1"
@@ -146,15 +147,6 @@ class FakeIntegration:
     revoked: bool = False
 
 
-@dataclass
-class _Fault:
-    path_prefix: str
-    status: int
-    retry_after: float | None
-    remaining: int
-    delay: float
-
-
 class NotionApiError(Exception):
     """Raised by handlers: becomes Notion's error object with status."""
 
@@ -190,7 +182,7 @@ class NotionFake:
         self._rng = random.Random(seed)  # noqa: S311 - ids only need to look random
         self._integrations: dict[str, FakeIntegration] = {}
         self._databases: dict[str, FakeDatabase] = {}
-        self._faults: list[_Fault] = []
+        self._faults = Faults()
 
     # ---- test controls -------------------------------------------------------------
 
@@ -263,8 +255,7 @@ class NotionFake:
         Retry-After (integer seconds; retry_after or 1), as Notion's does; other
         statuses carry it only when retry_after is given. delay holds the answer back.
         """
-        with self._lock:
-            self._faults.append(_Fault(path_prefix, status, retry_after, count, delay))
+        self._faults.add(path_prefix, status, retry_after, count, delay)
 
     def seed_sandbox(self) -> FakeDatabase:
         """The sandbox's integration SANDBOX_TOKEN and database SANDBOX_DATABASE_ID."""
@@ -329,7 +320,7 @@ class NotionFake:
         async def guarded(request: Request) -> Response:
             with self._lock:
                 self.calls[endpoint] += 1
-                fault = self._take_fault(request.url.path)
+            fault = self._faults.take(request.url.path)
             if fault is not None:
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
@@ -342,14 +333,6 @@ class NotionFake:
                 return _error(exc.status, exc.code, exc.message)
 
         return guarded
-
-    def _take_fault(self, path: str) -> _Fault | None:
-        for fault in self._faults:
-            if path.startswith(fault.path_prefix) and fault.remaining > 0:
-                fault.remaining -= 1
-                self._faults = [f for f in self._faults if f.remaining > 0]
-                return fault
-        return None
 
     def _authenticate(self, header: str) -> FakeIntegration:
         scheme, _, token = header.strip().partition(" ")
@@ -634,7 +617,7 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _fault_response(fault: _Fault) -> Response:
+def _fault_response(fault: Fault) -> Response:
     code, message = _FAULTS.get(fault.status, ("internal_server_error", "Unexpected error."))
     retry_after = fault.retry_after
     if fault.status == 429 and retry_after is None:

@@ -17,7 +17,6 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -29,6 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from connectors.fakemail import compose_message
+from connectors.fakeserver import Faults
 from connectors.mail.headers import parse_message_id
 from connectors.outlook import fake_mail
 from connectors.outlook.fake_auth import ACCESS_TOKEN_SECONDS, TokenStore
@@ -64,14 +64,6 @@ __all__ = [
     "Mailbox",
     "StoredMessage",
 ]
-
-
-@dataclass
-class _Fault:
-    path_prefix: str
-    status: int
-    retry_after: float | None
-    remaining: int
 
 
 _Endpoint = Callable[[Request], Awaitable[Response]]
@@ -114,7 +106,7 @@ class GraphFake:
         self._instance = secrets.token_hex(4)
         self._lock = threading.RLock()
         self._mailboxes: dict[str, Mailbox] = {}
-        self._faults: list[_Fault] = []
+        self._faults = Faults()
 
     # Accounts and tokens
 
@@ -184,8 +176,7 @@ class GraphFake:
         self, path_prefix: str, status: int, retry_after: float | None = None, count: int = 1
     ) -> None:
         """Answer the next `count` requests whose path starts with path_prefix with an error."""
-        with self._lock:
-            self._faults.append(_Fault(path_prefix, status, retry_after, count))
+        self._faults.add(path_prefix, status, retry_after, count)
 
     def seed_sandbox(
         self, *, address: str = SANDBOX_ADDRESS, refresh_token: str = SANDBOX_REFRESH_TOKEN
@@ -366,13 +357,8 @@ class GraphFake:
             )
 
     def _fault(self, request: Request) -> Response | None:
-        with self._lock:
-            for fault in self._faults:
-                if request.url.path.startswith(fault.path_prefix) and fault.remaining > 0:
-                    fault.remaining -= 1
-                    self._faults = [f for f in self._faults if f.remaining > 0]
-                    return graph_error(fault.status, retry_after=fault.retry_after)
-        return None
+        fault = self._faults.take(request.url.path)
+        return graph_error(fault.status, retry_after=fault.retry_after) if fault else None
 
     def _count_control(self, endpoint: str) -> None:
         with self._lock:
