@@ -12,17 +12,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from connectors.sandbox import MAILBOX, Sandbox, start_sandbox
-from db.migrate import upgrade
+from connectors.sandbox import MAILBOX, Sandbox
 from db.models import Account, AIResult, InboundEvent, Organization, Thread, User
 from hub.app import create_app
 from hub.config import Settings
 from hub.connections.flows import sync_account
 from hub.queue import JobName
-from hub.sandbox import demo_token, seed_demo
+from hub.sandbox import demo_token
 from hub.users.tokens import Principal, issue_access_token
 from hub.wiring import Runtime, close_runtime, init_runtime
 from tests.support.recording import RecordingPublisher
+from tests.support.sandbox import sandbox_runtime
 
 pytestmark = pytest.mark.integration
 
@@ -51,28 +51,12 @@ class Api:
 
 @pytest.fixture
 def api(postgres_url: str, tmp_path: Path) -> Iterator[Api]:
-    fakes = start_sandbox()
-    port = int(fakes.base_url.rsplit(":", 1)[1])
-    settings = Settings(
-        database_url=postgres_url,
-        redis_url="",
-        sandbox=True,
-        sandbox_fakes_port=port,
-        storage_dir=str(tmp_path / "objects"),
-    )
-    upgrade(postgres_url)
-    jobs = RecordingPublisher()
-    rt = init_runtime(settings, publisher=jobs)
-    with rt.sessions.begin() as session:
-        demo = seed_demo(session)
-    try:
-        with TestClient(create_app(rt=rt)) as client:
-            yield Api(
-                client, rt, fakes, jobs, demo_token(settings, demo.principal), demo.principal.org_id
-            )
-    finally:
-        close_runtime()
-        fakes.stop()
+    with (
+        sandbox_runtime(postgres_url, tmp_path) as box,
+        TestClient(create_app(rt=box.rt)) as client,
+    ):
+        token = demo_token(box.rt.settings, box.demo.principal)
+        yield Api(client, box.rt, box.fakes, box.jobs, token, box.demo.principal.org_id)
 
 
 def test_verified_push_is_recorded_once_and_queued_once(api: Api) -> None:

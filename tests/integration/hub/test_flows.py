@@ -12,20 +12,18 @@ import pytest
 from sqlalchemy import select
 
 from connectors.errors import AuthExpired
-from connectors.sandbox import MAILBOX, Sandbox, start_sandbox
+from connectors.sandbox import MAILBOX, Sandbox
 from db.enums import AccountStatus, OutboxStatus
-from db.migrate import upgrade
 from db.models import Account, Message, Organization, Outbox, Subscription, Thread
 from hub.analysis.flows import analyze_thread, sweep_analyses
-from hub.config import Settings
 from hub.connections.flows import renew_watches, sync_account
 from hub.errors import RetryLater
 from hub.outbox.flows import deliver
 from hub.queue import JobName
-from hub.sandbox import seed_demo
 from hub.storage.flows import purge_expired_objects
-from hub.wiring import Runtime, close_runtime, init_runtime
+from hub.wiring import Runtime
 from tests.support.recording import RecordingPublisher
+from tests.support.sandbox import sandbox_runtime
 
 pytestmark = pytest.mark.integration
 
@@ -43,25 +41,8 @@ class World:
 
 @pytest.fixture
 def world(postgres_url: str, tmp_path: Path) -> Iterator[World]:
-    fakes = start_sandbox()
-    port = int(fakes.base_url.rsplit(":", 1)[1])
-    upgrade(postgres_url)
-    jobs = RecordingPublisher()
-    settings = Settings(
-        database_url=postgres_url,
-        redis_url="",
-        sandbox=True,
-        sandbox_fakes_port=port,
-        storage_dir=str(tmp_path / "objects"),
-    )
-    rt = init_runtime(settings, publisher=jobs)
-    with rt.sessions.begin() as session:
-        account_id = seed_demo(session).gmail_account.id
-    try:
-        yield World(rt, fakes, jobs, account_id)
-    finally:
-        close_runtime()
-        fakes.stop()
+    with sandbox_runtime(postgres_url, tmp_path) as box:
+        yield World(box.rt, box.fakes, box.jobs, box.demo.gmail_account.id)
 
 
 def test_first_sync_imports_then_only_new_messages_are_fetched(world: World) -> None:

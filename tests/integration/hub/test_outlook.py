@@ -17,17 +17,15 @@ from sqlalchemy import func, select
 
 from connectors.fakemail import compose_message
 from connectors.fakeserver import RunningServer, free_port, serve_in_thread
-from connectors.sandbox import MAILBOX, OUTLOOK_MAILBOX, Sandbox, start_sandbox
-from db.migrate import upgrade
+from connectors.sandbox import MAILBOX, OUTLOOK_MAILBOX, Sandbox
 from db.models import InboundEvent, Subscription, Thread
 from hub.app import create_app
-from hub.config import Settings
 from hub.connections.flows import ensure_watch, sync_account
 from hub.queue import JobName
-from hub.sandbox import seed_demo
 from hub.webhooks.flows import process_inbound_event
-from hub.wiring import Runtime, close_runtime, init_runtime
+from hub.wiring import Runtime
 from tests.support.recording import RecordingPublisher
+from tests.support.sandbox import sandbox_runtime
 
 pytestmark = pytest.mark.integration
 
@@ -67,29 +65,17 @@ class World:
 
 @pytest.fixture
 def world(postgres_url: str, tmp_path: Path) -> Iterator[World]:
-    fakes = start_sandbox()
     hub_port = free_port()
-    settings = Settings(
-        database_url=postgres_url,
-        redis_url="",
-        sandbox=True,
-        sandbox_fakes_port=int(fakes.base_url.rsplit(":", 1)[1]),
-        public_base_url=f"http://127.0.0.1:{hub_port}",
-        storage_dir=str(tmp_path / "objects"),
-        log_level="WARNING",
-    )
-    upgrade(postgres_url)
-    jobs = RecordingPublisher()
-    rt = init_runtime(settings, publisher=jobs)
-    with rt.sessions.begin() as session:
-        demo = seed_demo(session)
-    hub = serve_in_thread(create_app(rt=rt), port=hub_port)
-    try:
-        yield World(rt, fakes, hub, jobs, demo.outlook_account.id, demo.gmail_account.id)
-    finally:
-        hub.stop()
-        close_runtime()
-        fakes.stop()
+    public = f"http://127.0.0.1:{hub_port}"
+    with sandbox_runtime(postgres_url, tmp_path, public_base_url=public) as box:
+        hub = serve_in_thread(create_app(rt=box.rt), port=hub_port)
+        try:
+            demo = box.demo
+            yield World(
+                box.rt, box.fakes, hub, box.jobs, demo.outlook_account.id, demo.gmail_account.id
+            )
+        finally:
+            hub.stop()
 
 
 def _subscribed(world: World) -> Subscription:

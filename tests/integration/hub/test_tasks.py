@@ -15,23 +15,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from connectors.notion import fake as notion_fake
-from connectors.sandbox import MAILBOX, Sandbox, start_sandbox
+from connectors.sandbox import MAILBOX, Sandbox
 from connectors.types import Provider
 from db.enums import TaskStatus
-from db.migrate import upgrade
 from db.models import Account, Outbox, Task
 from hub.analysis.flows import analyze_thread
 from hub.app import create_app
-from hub.config import Settings
 from hub.connections.flows import sync_account
 from hub.errors import RetryLater
 from hub.outbox.flows import deliver
 from hub.outbox.service import SLACK_THREAD_NOTICE, TASK_CREATE
 from hub.queue import JobName
-from hub.sandbox import demo_token, seed_demo
+from hub.sandbox import demo_token
 from hub.users.tokens import Principal, issue_access_token
-from hub.wiring import Runtime, close_runtime, init_runtime
+from hub.wiring import Runtime
 from tests.support.recording import RecordingPublisher
+from tests.support.sandbox import sandbox_runtime
 
 pytestmark = pytest.mark.integration
 
@@ -61,32 +60,16 @@ class World:
 
 @pytest.fixture
 def world(postgres_url: str, tmp_path: Path) -> Iterator[World]:
-    fakes = start_sandbox()
-    port = int(fakes.base_url.rsplit(":", 1)[1])
-    settings = Settings(
-        database_url=postgres_url,
-        redis_url="",
-        sandbox=True,
-        sandbox_fakes_port=port,
-        storage_dir=str(tmp_path / "objects"),
-    )
-    upgrade(postgres_url)
-    jobs = RecordingPublisher()
-    rt = init_runtime(settings, publisher=jobs)
-    with rt.sessions.begin() as session:
-        demo = seed_demo(session)
-    fakes.gmail.deliver(MAILBOX, "Kim <kim@example.net>", "Vendor contract", REQUEST)
-    sync_account(demo.gmail_account.id, rt=rt)
-    for job, kwargs in jobs.sent:
-        if job == JobName.ANALYZE_THREAD:
-            analyze_thread(uuid.UUID(kwargs["thread_id"]), rt=rt)
-    headers = {"Authorization": f"Bearer {demo_token(settings, demo.principal)}"}
-    try:
+    with sandbox_runtime(postgres_url, tmp_path) as box:
+        rt, demo = box.rt, box.demo
+        box.fakes.gmail.deliver(MAILBOX, "Kim <kim@example.net>", "Vendor contract", REQUEST)
+        sync_account(demo.gmail_account.id, rt=rt)
+        for job, kwargs in box.jobs.sent:
+            if job == JobName.ANALYZE_THREAD:
+                analyze_thread(uuid.UUID(kwargs["thread_id"]), rt=rt)
+        headers = {"Authorization": f"Bearer {demo_token(rt.settings, demo.principal)}"}
         with TestClient(create_app(rt=rt)) as client:
-            yield World(client, rt, fakes, jobs, headers, demo.principal.org_id)
-    finally:
-        close_runtime()
-        fakes.stop()
+            yield World(client, rt, box.fakes, box.jobs, headers, demo.principal.org_id)
 
 
 def _contract_task(world: World) -> dict[str, Any]:
