@@ -90,3 +90,22 @@ class TaskSink(Protocol):
         Raises AuthExpired when the token is refused, RateLimited / ProviderUnavailable
         when a retry may succeed, and ConnectorError when the target rejects the task.
         """
+
+
+@runtime_checkable
+class OAuthConnector(Protocol):
+    """Connecting an account: the authorization code flow with PKCE (S256), offline access."""
+
+    provider: Provider
+
+    def authorize_url(self, *, redirect_uri: str, state: str, code_challenge: str) -> str:
+        """Where to send the user to consent; the provider redirects back with a code."""
+
+    def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str) -> TokenGrant:
+        """Trade the code for tokens (the grant carries the refresh token).
+
+        Raises AuthExpired when the code is refused (used, expired, wrong verifier).
+        """
+
+    def whoami(self, access_token: str) -> str:
+        """The connected account's id at the provider: the mailbox address."""

@@ -6,7 +6,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from connectors.base import ChatSink, MessageSource, TaskSink, TokenRefresher, WebhookSource
+from connectors.base import (
+    ChatSink,
+    MessageSource,
+    OAuthConnector,
+    TaskSink,
+    TokenRefresher,
+    WebhookSource,
+)
 from connectors.types import Provider
 
 T = TypeVar("T")
@@ -23,6 +30,7 @@ class Registry:
     token_refreshers: Mapping[Provider, TokenRefresher]
     chat_sinks: Mapping[Provider, ChatSink]
     task_sinks: Mapping[Provider, TaskSink]
+    oauth: Mapping[Provider, OAuthConnector]
 
     def webhook_source(self, provider: Provider) -> WebhookSource:
         return _lookup(self.webhook_sources, provider, "webhooks")
@@ -39,6 +47,9 @@ class Registry:
     def task_sink(self, provider: Provider) -> TaskSink:
         return _lookup(self.task_sinks, provider, "tasks")
 
+    def oauth_connector(self, provider: Provider) -> OAuthConnector:
+        return _lookup(self.oauth, provider, "connecting accounts")
+
 
 def _lookup(table: Mapping[Provider, T], provider: Provider, capability: str) -> T:
     try:
@@ -54,6 +65,7 @@ def registry_from(connectors: Iterable[object]) -> Registry:
     refreshers: dict[Provider, TokenRefresher] = {}
     chat: dict[Provider, ChatSink] = {}
     tasks: dict[Provider, TaskSink] = {}
+    oauth: dict[Provider, OAuthConnector] = {}
     for connector in connectors:
         if isinstance(connector, WebhookSource):
             webhook[connector.provider] = connector
@@ -65,4 +77,6 @@ def registry_from(connectors: Iterable[object]) -> Registry:
             chat[connector.provider] = connector
         if isinstance(connector, TaskSink):
             tasks[connector.provider] = connector
-    return Registry(webhook, messages, refreshers, chat, tasks)
+        if isinstance(connector, OAuthConnector):
+            oauth[connector.provider] = connector
+    return Registry(webhook, messages, refreshers, chat, tasks, oauth)

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
 
     gmail_api_url: str = "https://gmail.googleapis.com"
     google_oauth_url: str = "https://oauth2.googleapis.com"
+    google_authorize_url: str = "https://accounts.google.com/o/oauth2/v2/auth"
     google_certs_url: str = "https://www.googleapis.com/oauth2/v3/certs"
     graph_api_url: str = "https://graph.microsoft.com/v1.0"
     microsoft_login_url: str = "https://login.microsoftonline.com"
@@ -151,6 +152,7 @@ def sandbox_defaults(port: int) -> dict[str, Any]:
         "token_encryption_keys": sandbox_key.decode(),
         "gmail_api_url": fakes,
         "google_oauth_url": fakes,
+        "google_authorize_url": f"{fakes}/o/oauth2/v2/auth",
         "google_certs_url": f"{fakes}/oauth2/v3/certs",
         "slack_api_url": f"{fakes}/api/",
         "openai_base_url": f"{fakes}/v1",
