@@ -25,9 +25,10 @@ class KeyRing:
     def encrypt(self, value: str) -> str:
         return self._fernet.encrypt(value.encode()).decode()
 
-    def decrypt(self, token: str) -> str:
+    def decrypt(self, token: str, *, ttl: int | None = None) -> str:
+        """The plain text; with ttl, tokens older than ttl seconds are refused too."""
         try:
-            return self._fernet.decrypt(token.encode()).decode()
+            return self._fernet.decrypt(token.encode(), ttl=ttl).decode()
         except InvalidToken as exc:
             raise ValueError("secret cannot be decrypted with the configured keys") from exc
 

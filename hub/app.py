@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 
 from hub.analysis.api import router as usage_router
 from hub.config import Settings, get_settings
+from hub.connections.api import router as connections_router
 from hub.context.api import router as context_router
 from hub.errors import install_exception_handlers
 from hub.events.api import router as events_router
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
         threads_router,
         context_router,
         tasks_router,
+        connections_router,
         usage_router,
         events_router,
     )

@@ -76,6 +76,7 @@ def build_registry(settings: Settings, http: httpx.Client) -> Registry:
         http=http,
         api_url=settings.gmail_api_url,
         oauth_url=settings.google_oauth_url,
+        authorize_url_base=settings.google_authorize_url,
         client_id=settings.google_client_id,
         client_secret=settings.google_client_secret,
         push_verifier=verifier,

@@ -1,10 +1,12 @@
-"""Gmail over its REST API: push verification and parsing, history sync, fetch, refresh."""
+"""Gmail over its REST API: push verification and parsing, history sync, fetch, OAuth."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import quote, urlencode
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -36,6 +38,9 @@ from connectors.types import (
 )
 
 DEFAULT_TOPIC = "projects/inbox-hub/topics/gmail-push"
+DEFAULT_AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth"
+DEFAULT_SCOPES = ("https://www.googleapis.com/auth/gmail.readonly",)
+_OAUTH_ERROR = re.compile(r"[a-z_]{1,64}")
 _SKIPPED_LABELS = frozenset({"DRAFT"})  # drafts fire messagesAdded but are not mail received
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -57,10 +62,14 @@ class GmailConnector:
         watch_label_ids: Sequence[str] = ("INBOX",),
         history_page_size: int = 500,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        authorize_url_base: str = DEFAULT_AUTHORIZE_URL,
+        scopes: Sequence[str] = DEFAULT_SCOPES,
     ) -> None:
         self._http = http
         self._api = f"{api_url.rstrip('/')}/gmail/v1/users/me"
         self._token_url = f"{oauth_url.rstrip('/')}/token"
+        self._authorize_url = authorize_url_base
+        self._scopes = list(scopes)
         self._client_id = client_id
         self._client_secret = client_secret
         self._verifier = push_verifier
@@ -178,6 +187,55 @@ class GmailConnector:
             "client_id": self._client_id,
             "client_secret": self._client_secret,
         }
+        token = self._token(form, refused="google: refresh token expired or revoked")
+        return self._grant(token)
+
+    # OAuthConnector
+
+    def authorize_url(self, *, redirect_uri: str, state: str, code_challenge: str) -> str:
+        params = {
+            "client_id": self._client_id,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "scope": " ".join(self._scopes),
+            "state": state,
+            "code_challenge": code_challenge,
+            "code_challenge_method": "S256",
+            # offline + consent: Google issues a refresh token only then (and on re-consent
+            # only with prompt=consent), and the hub cannot sync without one.
+            "access_type": "offline",
+            "prompt": "consent",
+            "include_granted_scopes": "true",
+        }
+        separator = "&" if "?" in self._authorize_url else "?"
+        return f"{self._authorize_url}{separator}{urlencode(params, quote_via=quote)}"
+
+    def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str) -> TokenGrant:
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+            "code_verifier": code_verifier,
+        }
+        token = self._token(form, refused="google: authorization code refused")
+        if not token.refresh_token:
+            raise ConnectorError(
+                "google returned no refresh token; the consent must ask for offline access"
+            )
+        return self._grant(token)
+
+    def whoami(self, access_token: str) -> str:
+        credentials = Credentials(access_token=access_token, refresh_token=None, expires_at=None)
+        profile = _model(ProfileResponse, self._call(credentials, "GET", "/profile"))
+        address = profile.email_address.strip().lower()
+        if not address:
+            raise ConnectorError("gmail: profile names no mailbox")
+        return address
+
+    def _token(self, form: Mapping[str, str], *, refused: str) -> TokenResponse:
+        """POST the token endpoint; invalid_grant raises AuthExpired(refused)."""
         try:
             response = self._http.post(self._token_url, data=form)
         except httpx.TransportError as exc:
@@ -185,11 +243,15 @@ class GmailConnector:
         if response.status_code in (400, 401):
             error = _json_object(response, strict=False).get("error")
             if error == "invalid_grant":
-                raise AuthExpired("google: refresh token expired or revoked")
-            raise ConnectorError(f"google token endpoint refused ({response.status_code})")
+                raise AuthExpired(refused)
+            # RFC 6749 error codes are short ASCII words: safe to name (invalid_client, ...).
+            named = f": {error}" if isinstance(error, str) and _OAUTH_ERROR.fullmatch(error) else ""
+            raise ConnectorError(f"google token endpoint refused ({response.status_code}){named}")
         if not response.is_success:
             raise error_for_response(response)
-        token = _model(TokenResponse, response)
+        return _model(TokenResponse, response)
+
+    def _grant(self, token: TokenResponse) -> TokenGrant:
         return TokenGrant(
             access_token=token.access_token,
             expires_at=self._clock() + timedelta(seconds=token.expires_in),

@@ -3,12 +3,15 @@
 It answers the endpoints the connector calls with Google's real shapes (string
 historyIds, base64url bodies, Google JSON errors, the 404 for a forgotten
 startHistoryId), checks bearer tokens, counts requests, injects faults, and sends
-signed Pub/Sub pushes when mail is delivered. Tests and the sandbox run it over real
-HTTP with connectors.fakeserver.serve_in_thread.
+signed Pub/Sub pushes when mail is delivered. Google OAuth covers consent (GET
+/o/oauth2/v2/auth: automatic, PKCE S256, see connectors.fakeoauth) and the
+token endpoint's authorization_code and refresh_token grants. Tests and the sandbox
+run it over real HTTP with connectors.fakeserver.serve_in_thread.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import secrets
@@ -17,6 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -25,10 +29,16 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from connectors.fakemail import compose_message
+from connectors.fakeoauth import (
+    AuthorizationServer,
+    AuthorizeRefused,
+    CodeRefused,
+    redirect_with,
+)
 from connectors.fakeserver import Faults
 from connectors.gmail import sandbox_data
 from connectors.gmail.fake_push import DEFAULT_SUBSCRIPTION, PushSigner
@@ -91,6 +101,7 @@ class GmailFake:
         client_secret: str | None = None,
         seed: int = 4812377,
         signing_key: rsa.RSAPrivateKey | None = None,
+        redirect_uris: Sequence[str] | None = None,
     ) -> None:
         self.calls: Counter[str] = Counter()
         self.pushes: list[dict[str, Any]] = []
@@ -106,13 +117,33 @@ class GmailFake:
         self._push: _PushConfig | None = None
         self._id_counter = 0
         self.signer = PushSigner(signing_key)
+        # Consent and codes; redirect_uris, when given, are the client's registered ones.
+        self.oauth = AuthorizationServer(
+            lambda: datetime.now(UTC),
+            client_id=client_id,
+            redirect_uris=redirect_uris,
+            code_prefix="4/0A",
+        )
 
     # Accounts and tokens
 
     def add_account(self, address: str, refresh_token: str) -> Mailbox:
+        """A mailbox with a refresh token; the first one added is who consents by default."""
+        self.oauth.add_account(address)
         with self._lock:
             self._refresh_tokens[refresh_token] = address.lower()
             return self._mailbox(address)
+
+    def deny_next_consent(self, count: int = 1) -> None:
+        """The next `count` consents come back to the redirect_uri as error=access_denied."""
+        self.oauth.deny_next_consent(count)
+
+    def expire_authorization_codes(self) -> None:
+        self.oauth.expire_codes()
+
+    def refresh_tokens_of(self, address: str) -> list[str]:
+        with self._lock:
+            return [t for t, owner in self._refresh_tokens.items() if owner == address.lower()]
 
     def issue_access_token(self, address: str, *, expires_in: int = ACCESS_TOKEN_SECONDS) -> str:
         token = f"ya29.fake-{secrets.token_urlsafe(24)}"
@@ -312,6 +343,7 @@ class GmailFake:
     def routes(self) -> list[BaseRoute]:
         return [
             Route("/oauth2/v3/certs", self._certs, methods=["GET"]),
+            Route("/o/oauth2/v2/auth", self._authorize, methods=["GET"]),
             Route("/token", self._token, methods=["POST"]),
             Route(f"{_GMAIL}/watch", self._gmail("watch", self._watch), methods=["POST"]),
             Route(f"{_GMAIL}/stop", self._gmail("stop", self._stop), methods=["POST"]),
@@ -338,6 +370,7 @@ class GmailFake:
                 methods=["GET"],
             ),
             Route("/_fake/gmail/deliver", self._deliver, methods=["POST"]),
+            Route("/_fake/gmail/deny-consent", self._deny_consent, methods=["POST"]),
         ]
 
     def asgi_app(self) -> Starlette:
@@ -435,6 +468,30 @@ class GmailFake:
             return fault
         return JSONResponse(self.jwks(), headers={"Cache-Control": "public, max-age=19800"})
 
+    async def _authorize(self, request: Request) -> Response:
+        with self._lock:
+            self.calls["authorize"] += 1
+        fault = self._fault(request)
+        if fault is not None:
+            return fault
+        try:
+            query = self.oauth.parse(request.query_params.multi_items())
+            access_type = query.query.get("access_type", "online")
+            if access_type not in ("online", "offline"):
+                raise query.refuse(
+                    "invalid_request", "Invalid access_type", parameter="access_type"
+                )
+            code, _ = self.oauth.consent(query, offline=access_type == "offline")
+        except AuthorizeRefused as refused:
+            if refused.redirect_uri is None:
+                return _google_error_page(refused)
+            # Google sends only error and state back (no error_description).
+            return redirect_with(
+                refused.redirect_uri, {"error": refused.error, "state": refused.state}
+            )
+        params = {"state": query.state, "code": code, "scope": " ".join(query.scopes)}
+        return redirect_with(query.redirect_uri, params)
+
     async def _token(self, request: Request) -> Response:
         with self._lock:
             self.calls["token"] += 1
@@ -442,12 +499,17 @@ class GmailFake:
         if fault is not None:
             return fault
         form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
-        if form.get("grant_type") != "refresh_token":
-            return oauth_error("unsupported_grant_type", "Invalid grant_type: ")
+        grant_type = form.get("grant_type")
+        if grant_type not in ("refresh_token", "authorization_code"):
+            return oauth_error(
+                "unsupported_grant_type", f"Invalid grant_type: {(grant_type or '')[:40]}"
+            )
         if (self._client_id and form.get("client_id") != self._client_id) or (
             self._client_secret and form.get("client_secret") != self._client_secret
         ):
             return oauth_error("invalid_client", "Unauthorized", status=401)
+        if grant_type == "authorization_code":
+            return self._code_grant(form)
         with self._lock:
             address = self._refresh_tokens.get(form.get("refresh_token", ""))
         if address is None:
@@ -458,6 +520,33 @@ class GmailFake:
             "scope": _SCOPE,
             "token_type": "Bearer",
         }
+        return JSONResponse(body, headers={"Cache-Control": "no-cache, no-store, max-age=0"})
+
+    def _code_grant(self, form: Mapping[str, str]) -> Response:
+        verifier = form.get("code_verifier", "")
+        try:
+            issued = self.oauth.redeem(
+                form.get("code", ""),
+                client_id=form.get("client_id", ""),
+                redirect_uri=form.get("redirect_uri", ""),
+                code_verifier=verifier,
+            )
+        except CodeRefused as refused:
+            if refused.reason == "verifier":
+                description = "Invalid code verifier." if verifier else "Missing code verifier."
+                return oauth_error("invalid_grant", description)
+            return oauth_error("invalid_grant", "Bad Request")
+        body: dict[str, Any] = {
+            "access_token": self.issue_access_token(issued.address),
+            "expires_in": ACCESS_TOKEN_SECONDS,
+            "scope": " ".join(issued.scopes),
+            "token_type": "Bearer",
+        }
+        if issued.offline:  # access_type=offline: a new refresh token for the mailbox
+            refresh_token = f"1//0{secrets.token_urlsafe(64)}"
+            with self._lock:
+                self._refresh_tokens[refresh_token] = issued.address
+            body["refresh_token"] = refresh_token
         return JSONResponse(body, headers={"Cache-Control": "no-cache, no-store, max-age=0"})
 
     async def _watch(self, request: Request, box: Mailbox) -> Response:
@@ -591,6 +680,23 @@ class GmailFake:
             thread_id=body.get("thread_id"),
         )
         return JSONResponse(result)
+
+    async def _deny_consent(self, request: Request) -> Response:
+        with self._lock:
+            self.calls["deny_consent"] += 1
+        self.deny_next_consent()
+        return JSONResponse({"ok": True})
+
+
+def _google_error_page(refused: AuthorizeRefused) -> Response:
+    """What Google shows instead of redirecting: its "Access blocked" page."""
+    status = "401" if refused.error == "invalid_client" else "400"
+    text = html.escape(f"Error {status}: {refused.error}. {refused.description}")
+    page = (
+        "<!doctype html><html><head><title>Error</title></head>"
+        f"<body><h1>Access blocked: Authorization Error</h1><p>{text}</p></body></html>"
+    )
+    return HTMLResponse(page, status_code=400)
 
 
 __all__ = ["SANDBOX_REFRESH_TOKEN", "GmailFake", "Mailbox", "google_error"]

@@ -1,4 +1,4 @@
-"""Outlook mail over Microsoft Graph: subscriptions, notifications, delta sync, fetch, refresh."""
+"""Outlook mail over Microsoft Graph: subscriptions, notifications, delta sync, fetch, OAuth."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from connectors.errors import AuthExpired, ConnectorError, CursorExpired, WebhookRejected
 from connectors.mail.graph import parse_graph
@@ -46,6 +46,10 @@ from connectors.types import (
 )
 
 SCOPE = "offline_access https://graph.microsoft.com/Mail.Read"
+# Connecting also asks for User.Read: whoami reads /me. offline_access brings the refresh token.
+CONNECT_SCOPE = (
+    "offline_access https://graph.microsoft.com/Mail.Read https://graph.microsoft.com/User.Read"
+)
 INBOX_RESOURCE = "me/mailFolders('inbox')/messages"
 MAX_VALIDATION_TOKEN = 1024
 _DELTA_PATH = "/me/mailFolders('inbox')/messages/delta"
@@ -61,6 +65,15 @@ _LIFECYCLE_KINDS = {
 }
 
 _Model = TypeVar("_Model", bound=BaseModel)
+
+
+class _User(BaseModel):
+    """GET /me: the signed-in user; mail is null for accounts without a mailbox address."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    mail: str | None = None
+    user_principal_name: str | None = Field(default=None, alias="userPrincipalName")
 
 
 class OutlookConnector:
@@ -82,7 +95,9 @@ class OutlookConnector:
     ) -> None:
         self._http = http
         self._api = api_url.rstrip("/")
-        self._token_url = f"{login_url.rstrip('/')}/{quote(tenant, safe='')}/oauth2/v2.0/token"
+        authority = f"{login_url.rstrip('/')}/{quote(tenant, safe='')}/oauth2/v2.0"
+        self._token_url = f"{authority}/token"
+        self._authorize_url = f"{authority}/authorize"
         self._client_id = client_id
         self._client_secret = client_secret
         self._notification_url = notification_url
@@ -290,23 +305,76 @@ class OutlookConnector:
             "refresh_token": refresh_token,
             "scope": SCOPE,
         }
+        token = self._token(form, refused="microsoft: refresh token expired or revoked")
+        # The identity platform rotates refresh tokens: the new one must be stored.
+        return self._grant(token)
+
+    # OAuthConnector
+
+    def authorize_url(self, *, redirect_uri: str, state: str, code_challenge: str) -> str:
+        params = {
+            "client_id": self._client_id,
+            "response_type": "code",
+            "redirect_uri": redirect_uri,
+            "response_mode": "query",
+            "scope": CONNECT_SCOPE,
+            "state": state,
+            "code_challenge": code_challenge,
+            "code_challenge_method": "S256",
+            "prompt": "select_account",
+        }
+        return f"{self._authorize_url}?{urlencode(params, quote_via=quote)}"
+
+    def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str) -> TokenGrant:
+        form = {
+            "grant_type": "authorization_code",
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": code_verifier,
+            "scope": CONNECT_SCOPE,
+        }
+        # AADSTS54005 (already redeemed), 70008 (expired), 501481 (PKCE mismatch), ...
+        token = self._token(form, refused="microsoft: authorization code refused")
+        if not token.refresh_token:
+            raise ConnectorError(
+                "microsoft returned no refresh token; the consent must include offline_access"
+            )
+        return self._grant(token)
+
+    def whoami(self, access_token: str) -> str:
+        credentials = Credentials(access_token=access_token, refresh_token=None, expires_at=None)
+        url = self._url("/me") + _odata_query({"$select": "mail,userPrincipalName"})
+        user = _model(_User, self._call(credentials, "GET", url))
+        # mail is null for a mailbox-less or some personal accounts; the UPN is then the address.
+        address = (user.mail or user.user_principal_name or "").strip().lower()
+        if not address:
+            raise ConnectorError("outlook: /me names no mailbox")
+        return address
+
+    def _token(self, form: Mapping[str, str], *, refused: str) -> TokenResponse:
+        """POST the token endpoint; invalid_grant raises AuthExpired(refused + AADSTS code)."""
         try:
             response = self._http.post(self._token_url, data=form)
         except httpx.TransportError as exc:
             raise error_for_transport(exc) from exc
         if response.status_code in (400, 401):
             error, code = oauth_error(response)
+            detail = f" (AADSTS{code})" if code else ""
             if error == "invalid_grant":
-                detail = f" (AADSTS{code})" if code else ""
-                raise AuthExpired(f"microsoft: refresh token expired or revoked{detail}")
-            raise ConnectorError(f"microsoft token endpoint refused ({response.status_code})")
+                raise AuthExpired(f"{refused}{detail}")
+            raise ConnectorError(
+                f"microsoft token endpoint refused ({response.status_code}){detail}"
+            )
         if not response.is_success:
             raise error_for_response(response)
-        token = _model(TokenResponse, response)
+        return _model(TokenResponse, response)
+
+    def _grant(self, token: TokenResponse) -> TokenGrant:
         return TokenGrant(
             access_token=token.access_token,
             expires_at=self._clock() + timedelta(seconds=token.expires_in),
-            # The identity platform rotates refresh tokens: the new one must be stored.
             refresh_token=token.refresh_token,
         )
 

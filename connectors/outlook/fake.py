@@ -1,11 +1,12 @@
-"""A local stand-in for Microsoft Graph (Outlook mail) and the identity platform's token endpoint.
+"""A local stand-in for Microsoft Graph (Outlook mail) and the identity platform's endpoints.
 
 It answers what the connector calls with Graph's real shapes: subscriptions with the
 validation handshake, change and lifecycle notifications (both lifecycle shapes),
 delta rounds with nextLink/deltaLink/@removed and 410 syncStateNotFound, message
-resources, $value and attachments, Graph error bodies, and refresh-token rotation with
-AADSTS errors. It checks bearer tokens, counts requests and injects faults. Tests and
-the sandbox run it over real HTTP with connectors.fakeserver.serve_in_thread.
+resources, $value and attachments, Graph error bodies, consent with PKCE and the
+authorization_code grant, and refresh-token rotation with AADSTS errors. It checks
+bearer tokens, counts requests and injects faults. Tests and the sandbox run it over
+real HTTP with connectors.fakeserver.serve_in_thread.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ class GraphFake:
         validate_on_renewal: bool = False,
         seed: int = 20240620,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        redirect_uris: Sequence[str] | None = None,
     ) -> None:
         self.calls: Counter[str] = Counter()
         self.subscriptions: dict[str, FakeSubscription] = {}
@@ -99,7 +101,9 @@ class GraphFake:
         self.application_id = application_id
         self.require_https = require_https
         self.validate_on_renewal = validate_on_renewal
-        self.tokens = TokenStore(clock, client_id=client_id, client_secret=client_secret)
+        self.tokens = TokenStore(
+            clock, client_id=client_id, client_secret=client_secret, redirect_uris=redirect_uris
+        )
         self._clock = clock
         self._rng = random.Random(seed)  # noqa: S311 - ids only need to look random
         # Delta tokens of another fake instance (a restarted sandbox) are unknown state.
@@ -111,9 +115,18 @@ class GraphFake:
     # Accounts and tokens
 
     def add_account(self, address: str, refresh_token: str) -> Mailbox:
+        """A mailbox with a refresh token; the first one added is who consents by default."""
         box = self.mailbox(address)
         self.tokens.add_refresh_token(refresh_token, box.address)
+        self.tokens.authorization.add_account(box.address)
         return box
+
+    def deny_next_consent(self, count: int = 1) -> None:
+        """The next `count` consents come back to the redirect_uri as error=access_denied."""
+        self.tokens.authorization.deny_next_consent(count)
+
+    def expire_authorization_codes(self) -> None:
+        self.tokens.authorization.expire_codes()
 
     def issue_access_token(self, address: str, *, expires_in: int = ACCESS_TOKEN_SECONDS) -> str:
         return self.tokens.issue_access_token(self.mailbox(address).address, expires_in)
@@ -286,6 +299,7 @@ class GraphFake:
             (attachment, "attachments.value", self._attachment_value),
         ]
         routes: list[BaseRoute] = [
+            Route("/{tenant}/oauth2/v2.0/authorize", self._authorize, methods=["GET"]),
             Route("/{tenant}/oauth2/v2.0/token", self._token, methods=["POST"]),
             *control_routes(self, self._count_control),
         ]
@@ -414,7 +428,13 @@ class GraphFake:
         with self._lock:
             return box.messages.get(request.path_params["message_id"])
 
-    # Token endpoint
+    # Identity platform
+
+    async def _authorize(self, request: Request) -> Response:
+        fault = self._count(request, "authorize")
+        if fault is not None:
+            return fault
+        return self.tokens.authorize(request.query_params.multi_items())
 
     async def _token(self, request: Request) -> Response:
         fault = self._count(request, "token")

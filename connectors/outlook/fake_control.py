@@ -30,6 +30,8 @@ class Controllable(Protocol):
         self, address: str, event: str, *, observed_shape: bool = False
     ) -> list[int | None]: ...
 
+    def deny_next_consent(self, count: int = 1) -> None: ...
+
 
 def json_body(body: bytes) -> Any:
     try:
@@ -86,8 +88,14 @@ def control_routes(fake: Controllable, count: Callable[[str], None]) -> list[Bas
             return JSONResponse({"error": "expected JSON {path_prefix, status, ...}"}, 400)
         return JSONResponse({"ok": True})
 
+    async def deny_consent(request: Request) -> Response:
+        count("control.deny_consent")
+        fake.deny_next_consent()
+        return JSONResponse({"ok": True})
+
     return [
         Route("/_fake/outlook/deliver", deliver, methods=["POST"]),
+        Route("/_fake/outlook/deny-consent", deny_consent, methods=["POST"]),
         Route("/_fake/outlook/lifecycle", lifecycle, methods=["POST"]),
         Route("/_fake/outlook/calls", calls, methods=["GET"]),
         Route("/_fake/outlook/fail", fail, methods=["POST"]),

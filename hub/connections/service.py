@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from connectors.types import Credentials, TokenGrant, Watch
@@ -120,3 +120,44 @@ def find_account(session: Session, provider: str, external_id: str) -> Account |
     return session.scalars(
         select(Account).where(Account.provider == provider, Account.external_id == external_id)
     ).one_or_none()
+
+
+def list_accounts(session: Session, org_id: uuid.UUID) -> Sequence[Account]:
+    return session.scalars(
+        select(Account).where(Account.org_id == org_id).order_by(Account.created_at)
+    ).all()
+
+
+def connect_account(
+    session: Session,
+    org_id: uuid.UUID,
+    user_id: uuid.UUID,
+    provider: str,
+    external_id: str,
+    grant: TokenGrant,
+) -> uuid.UUID:
+    """Create the account, or reconnect it (fresh tokens, active again, cursor kept)."""
+    account = find_account(session, provider, external_id)
+    if account is None:
+        account = Account(org_id=org_id, provider=provider, external_id=external_id)
+        session.add(account)
+    account.user_id = user_id
+    account.access_token = grant.access_token
+    account.token_expires_at = grant.expires_at
+    account.refresh_token = grant.refresh_token
+    account.status = AccountStatus.ACTIVE
+    account.status_reason = None
+    session.flush()
+    return account.id
+
+
+def disconnect_account(session: Session, org_id: uuid.UUID, account_id: uuid.UUID) -> None:
+    """Stop syncing and forget the tokens; threads and messages stay."""
+    account = session.get(Account, account_id)
+    if account is None or account.org_id != org_id:
+        raise NotFound("connection not found")
+    account.status = AccountStatus.DISABLED
+    account.status_reason = "disconnected by a user"
+    account.access_token = account.refresh_token = None
+    account.sync_cursor = None
+    session.execute(delete(Subscription).where(Subscription.account_id == account_id))
