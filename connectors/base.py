@@ -52,6 +52,9 @@ class MessageSource(Protocol):
         current and creates a new subscription when there is none or it is gone.
         """
 
+    def unwatch(self, credentials: Credentials, *, account: str, current: Watch) -> None:
+        """Stop the push subscription; one the provider already dropped is not an error."""
+
     def changes_since(self, credentials: Credentials, *, account: str, cursor: str) -> ChangeBatch:
         """Messages added after cursor; raise CursorExpired when the provider forgot it."""
 

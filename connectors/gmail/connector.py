@@ -116,6 +116,9 @@ class GmailConnector:
         watch = _model(WatchResponse, response)
         return Watch(cursor=watch.history_id, expires_at=watch.expires_at, external_id="")
 
+    def unwatch(self, credentials: Credentials, *, account: str, current: Watch) -> None:
+        self._call(credentials, "POST", "/stop")
+
     def changes_since(self, credentials: Credentials, *, account: str, cursor: str) -> ChangeBatch:
         refs: dict[str, MessageRef] = {}
         params: dict[str, str | int] = {

@@ -161,6 +161,11 @@ class OutlookConnector:
                 return renewed
         return self._subscribe(credentials)
 
+    def unwatch(self, credentials: Credentials, *, account: str, current: Watch) -> None:
+        if current.external_id:
+            path = f"/subscriptions/{quote(current.external_id, safe='')}"
+            self._call(credentials, "DELETE", self._url(path), on_404=True)
+
     def _renew(self, credentials: Credentials, current: Watch) -> Watch | None:
         """PATCH a new expiration; None when Graph no longer knows the subscription."""
         body = {"expirationDateTime": self._expiration()}

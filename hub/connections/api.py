@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Query, Response
 
 from connectors.types import Provider
-from hub.connections import oauth, service
+from hub.connections import flows, oauth, service
 from hub.connections.schemas import AuthorizeOut, ConnectionOut
 from hub.deps import CurrentPrincipal, RuntimeDep, SessionDep
 from hub.errors import BadRequest, NotFound
@@ -75,6 +75,7 @@ def oauth_callback(
 
 
 @router.delete("/api/v1/connections/{account_id}", status_code=204, response_class=Response)
-def disconnect(account_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    service.disconnect_account(session, principal.org_id, account_id)
+def disconnect(account_id: uuid.UUID, principal: CurrentPrincipal, rt: RuntimeDep) -> Response:
+    """Cancel the account's push subscription, stop syncing it and forget its tokens."""
+    flows.disconnect_account(account_id, org_id=principal.org_id, rt=rt)
     return Response(status_code=204)

@@ -210,3 +210,26 @@ def renew_watches(*, rt: Runtime) -> int:
                 "account.watch_renewal_deferred", account_id=str(account_id), reason=str(exc)
             )
     return renewed
+
+
+def disconnect_account(account_id: uuid.UUID, *, org_id: uuid.UUID, rt: Runtime) -> None:
+    """Stop the provider's push subscription, then stop syncing and forget the tokens.
+
+    The subscription is cancelled first, while the tokens still work; if that fails the
+    disconnect still happens (the subscription lapses on its own) and it is logged.
+    """
+    with rt.sessions.begin() as session:
+        account = service.get_org_account(session, org_id, account_id)
+        provider, external_id = Provider(account.provider), account.external_id
+        credentials = service.credentials_of(account)
+        current = service.current_watch(session, account_id)
+    if current is not None and provider in rt.registry.message_sources:
+        try:
+            rt.registry.message_source(provider).unwatch(
+                credentials, account=external_id, current=current
+            )
+        except ConnectorError as exc:
+            log.warning("account.unwatch_failed", account_id=str(account_id), reason=str(exc))
+    with rt.sessions.begin() as session:
+        service.disconnect_account(session, org_id, account_id)
+    log.info("account.disconnected", account_id=str(account_id))

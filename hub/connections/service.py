@@ -151,11 +151,16 @@ def connect_account(
     return account.id
 
 
-def disconnect_account(session: Session, org_id: uuid.UUID, account_id: uuid.UUID) -> None:
-    """Stop syncing and forget the tokens; threads and messages stay."""
+def get_org_account(session: Session, org_id: uuid.UUID, account_id: uuid.UUID) -> Account:
     account = session.get(Account, account_id)
     if account is None or account.org_id != org_id:
         raise NotFound("connection not found")
+    return account
+
+
+def disconnect_account(session: Session, org_id: uuid.UUID, account_id: uuid.UUID) -> None:
+    """Stop syncing and forget the tokens; threads and messages stay."""
+    account = get_org_account(session, org_id, account_id)
     account.status = AccountStatus.DISABLED
     account.status_reason = "disconnected by a user"
     account.access_token = account.refresh_token = None

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from connectors.fakemail import compose_message
 from connectors.fakeserver import RunningServer, free_port, serve_in_thread
 from connectors.sandbox import MAILBOX, OUTLOOK_MAILBOX, Sandbox
-from db.models import InboundEvent, Subscription, Thread
+from db.models import Account, InboundEvent, Subscription, Thread
 from hub.app import create_app
-from hub.connections.flows import ensure_watch, sync_account
+from hub.connections.flows import disconnect_account, ensure_watch, sync_account
 from hub.queue import JobName
 from hub.webhooks.flows import process_inbound_event
 from hub.wiring import Runtime
@@ -46,6 +46,10 @@ class World:
             return session.scalars(
                 select(Subscription).where(Subscription.account_id == self.outlook_id)
             ).one()
+
+    def rt_org(self) -> uuid.UUID:
+        with self.rt.sessions() as session:
+            return session.get(Account, self.outlook_id).org_id  # type: ignore[union-attr]
 
     def events(self) -> list[InboundEvent]:
         with self.rt.sessions() as session:
@@ -180,3 +184,13 @@ def test_gmail_and_outlook_copies_of_one_conversation_join_one_thread(world: Wor
     assert sync_account(world.gmail_id, rt=world.rt).new_messages == 1
     assert sync_account(world.outlook_id, rt=world.rt).new_messages == 1
     assert world.threads("Both inboxes") == 1
+
+
+def test_disconnecting_cancels_the_subscription_at_graph(world: World) -> None:
+    subscription = _subscribed(world)
+    assert subscription.external_id in world.fakes.graph.subscriptions
+    disconnect_account(world.outlook_id, org_id=world.rt_org(), rt=world.rt)
+    assert subscription.external_id not in world.fakes.graph.subscriptions
+    delivered = world.fakes.graph.deliver(OUTLOOK_MAILBOX, "k@example.net", "Gone", "Hello?")
+    assert delivered["notification_statuses"] == []
+    assert world.events() == []
