@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     notion_title_property: str = "Name"
     notion_due_property: str = "Due"
     slack_signing_secret: str = ""
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_authorize_url: str = "https://slack.com/oauth/v2/authorize"
     gmail_push_audience: str = ""
     gmail_push_service_account: str = ""
     gmail_pubsub_topic: str = "projects/inbox-hub/topics/gmail-push"
@@ -165,6 +168,9 @@ def sandbox_defaults(port: int) -> dict[str, Any]:
         "google_client_id": "sandbox-client.apps.googleusercontent.com",
         "google_client_secret": "sandbox-client-secret",
         "slack_signing_secret": "sandbox-signing-secret",
+        "slack_authorize_url": f"{fakes}/oauth/v2/authorize",
+        "slack_client_id": "sandbox-slack-client",
+        "slack_client_secret": "sandbox-slack-secret",
         "gmail_push_service_account": "gmail-push@inbox-hub-sandbox.iam.gserviceaccount.com",
     }
 

@@ -91,7 +91,12 @@ def build_registry(settings: Settings, http: httpx.Client) -> Registry:
         notification_url=f"{settings.public_base_url.rstrip('/')}/webhooks/outlook",
         subscription_minutes=settings.graph_subscription_minutes,
     )
-    slack = SlackConnector(api_url=settings.slack_api_url)
+    slack = SlackConnector(
+        api_url=settings.slack_api_url,
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        authorize_url_base=settings.slack_authorize_url,
+    )
     clickup = ClickUpConnector(http=http, api_url=settings.clickup_api_url)
     notion = NotionConnector(
         http=http,

@@ -1,28 +1,50 @@
-"""Slack Web API client for the hub's outbound messages (a ChatSink).
+"""Slack Web API client for the hub's outbound messages (a ChatSink) and app installs.
 
 Tokens are per workspace, so each call builds a cheap slack_sdk WebClient for the
 token it is given; nothing is cached between calls. Every failure is mapped onto the
 connector error family so the outbox can decide what to do.
+
+Installing the app into a workspace ("Add to Slack") is Slack's OAuth v2 flow: the
+browser goes to authorize_url(), Slack redirects back with a code, and exchange_install()
+trades it at oauth.v2.access for the workspace's bot token, team and notice channel.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web import SlackResponse
 
 from connectors.errors import AuthExpired, ConnectorError, ProviderUnavailable, RateLimited
-from connectors.types import Provider, SlackMessage
+from connectors.types import Provider, SlackMessage, TokenGrant
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
+# What the app's features need: post notices (chat:write), the slash command (commands),
+# read the message a shortcut points at and its thread (channels:history, im:history),
+# name people (users:read), and let the installing user pick the notice channel
+# (incoming-webhook: oauth.v2.access then names it). The Home tab needs no scope.
+DEFAULT_BOT_SCOPES = (
+    "chat:write",
+    "commands",
+    "im:history",
+    "channels:history",
+    "users:read",
+    "incoming-webhook",
+)
+# A bot token without token rotation never expires; the grant still needs a date.
+NON_EXPIRING = timedelta(days=3650)
 
 # The token is no longer usable: the workspace must reinstall the app.
 AUTH_ERRORS = frozenset(
@@ -40,6 +62,10 @@ AUTH_ERRORS = frozenset(
 # Slack-side trouble reported with HTTP 200: worth retrying later.
 UNAVAILABLE_ERRORS = frozenset(
     {"fatal_error", "internal_error", "service_unavailable", "request_timeout"}
+)
+# oauth.v2.access refusing the code itself: the user has to start the install again.
+CODE_REFUSED_ERRORS = frozenset(
+    {"invalid_code", "code_already_used", "code_expired", "bad_redirect_uri", "invalid_grant_type"}
 )
 
 # slack_sdk logs request and response bodies (message text) at DEBUG when its
@@ -84,17 +110,57 @@ def _map_api_error(method: str, response: SlackResponse) -> ConnectorError:
     return SlackCallError(method, code)
 
 
+def _map_oauth_error(method: str, response: SlackResponse) -> ConnectorError:
+    data = response.data if isinstance(response.data, dict) else {}
+    code = data.get("error")
+    if response.status_code == 200 and code in CODE_REFUSED_ERRORS:
+        return AuthExpired(f"slack: authorization code refused ({code})")
+    # invalid_client_id / bad_client_secret become a SlackCallError naming the code.
+    return _map_api_error(method, response)
+
+
+@dataclass(frozen=True)
+class SlackInstall:
+    """The app installed into one workspace: what oauth.v2.access answered.
+
+    team_id is the account's id at Slack (what whoami() returns for the bot token);
+    channel_id is the channel the installing user picked for incoming webhooks (where
+    thread notices go), None when the install did not ask for incoming-webhook.
+    """
+
+    grant: TokenGrant = field(repr=False)  # the bot token (xoxb-...)
+    team_id: str
+    team_name: str
+    bot_user_id: str
+    channel_id: str | None
+
+
 class SlackConnector:
-    """Post and update messages, and identify a bot token's workspace."""
+    """Post and update messages, identify a bot token's workspace, install the app."""
 
     provider = Provider.SLACK
 
-    def __init__(self, *, api_url: str = DEFAULT_API_URL, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        *,
+        api_url: str = DEFAULT_API_URL,
+        timeout: float = 10.0,
+        client_id: str = "",
+        client_secret: str = "",
+        authorize_url_base: str = DEFAULT_AUTHORIZE_URL,
+        bot_scopes: Sequence[str] = DEFAULT_BOT_SCOPES,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._api_url = api_url if api_url.endswith("/") else api_url + "/"
         # slack_sdk types its timeout as int; round up so the bound is never shorter.
         self._timeout = max(1, math.ceil(timeout))
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._authorize_url = authorize_url_base
+        self._bot_scopes = tuple(bot_scopes)
+        self._clock = clock
 
-    def _client(self, token: str) -> WebClient:
+    def _client(self, token: str | None) -> WebClient:
         return WebClient(
             token=token,
             base_url=self._api_url,
@@ -109,10 +175,20 @@ class SlackConnector:
     def _call(self, method: str, token: str, call: Callable[[WebClient], SlackResponse]) -> Any:
         if not token:
             raise AuthExpired(f"slack {method}: no token")
+        client = self._client(token)
+        return self._send(method, lambda: call(client))
+
+    def _send(
+        self,
+        method: str,
+        request: Callable[[], SlackResponse],
+        *,
+        map_error: Callable[[str, SlackResponse], ConnectorError] = _map_api_error,
+    ) -> Any:
         try:
-            response = call(self._client(token))
+            response = request()
         except SlackApiError as exc:
-            error = _map_api_error(method, exc.response)
+            error = map_error(method, exc.response)
             logger.warning(
                 "slack.api_error",
                 extra={
@@ -171,3 +247,100 @@ class SlackConnector:
         """auth.test; returns the team (workspace) id the token belongs to."""
         response = self._call("auth.test", token, lambda client: client.auth_test())
         return str(response["team_id"])
+
+    # OAuthConnector: Slack's OAuth v2 install ("Add to Slack")
+
+    def authorize_url(self, *, redirect_uri: str, state: str, code_challenge: str) -> str:
+        """Slack's install page for the bot scopes; it redirects back with code and state.
+
+        Slack's OAuth v2 for a confidential client has no PKCE: code_challenge is
+        accepted for the OAuthConnector interface and ignored (the client secret
+        authenticates the exchange; state guards the redirect).
+        """
+        params = {
+            "client_id": self._require_client_id(),
+            "scope": ",".join(self._bot_scopes),
+            "redirect_uri": redirect_uri,
+            "state": state,
+        }
+        separator = "&" if "?" in self._authorize_url else "?"
+        return f"{self._authorize_url}{separator}{urlencode(params, quote_via=quote)}"
+
+    def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str) -> TokenGrant:
+        """The bot token of exchange_install(); code_verifier is ignored (no PKCE at Slack).
+
+        Raises AuthExpired when the code is refused (unknown, used, expired, other
+        redirect_uri).
+        """
+        return self.exchange_install(code=code, redirect_uri=redirect_uri).grant
+
+    def exchange_install(self, *, code: str, redirect_uri: str) -> SlackInstall:
+        """oauth.v2.access: trade the redirect's code for the install (bot token, team).
+
+        Raises AuthExpired when Slack refuses the code (invalid_code, code_already_used,
+        bad_redirect_uri, invalid_grant_type), SlackCallError (a ConnectorError) naming
+        the code when it refuses the client (invalid_client_id, bad_client_secret),
+        RateLimited on 429 and ProviderUnavailable on 5xx or a transport failure.
+        """
+        client_id = self._require_client_id()
+        if not self._client_secret:
+            raise ConnectorError("slack: no OAuth client secret configured")
+        client = self._client(None)
+        # slack_sdk sends the client credentials as HTTP Basic, code and redirect_uri
+        # as the form body; Slack accepts either way.
+        response = self._send(
+            "oauth.v2.access",
+            lambda: client.oauth_v2_access(
+                client_id=client_id,
+                client_secret=self._client_secret,
+                code=code,
+                redirect_uri=redirect_uri,
+            ),
+            map_error=_map_oauth_error,
+        )
+        data = response.data if isinstance(response.data, dict) else {}
+        return _install_from(data, now=self._clock())
+
+    def whoami(self, access_token: str) -> str:
+        """The team (workspace) id the bot token belongs to, from auth.test."""
+        return self.auth_test(access_token)
+
+    def _require_client_id(self) -> str:
+        if not self._client_id:
+            raise ConnectorError("slack: no OAuth client id configured")
+        return self._client_id
+
+
+def _install_from(data: Mapping[str, Any], *, now: datetime) -> SlackInstall:
+    """Parse a successful oauth.v2.access answer; ConnectorError when it is unusable."""
+    token = data.get("access_token")
+    if data.get("token_type") != "bot" or not isinstance(token, str) or not token:
+        raise ConnectorError("slack oauth.v2.access: no bot token in the answer")
+    team = data.get("team")
+    if data.get("is_enterprise_install") or not isinstance(team, dict):
+        raise ConnectorError(
+            "slack oauth.v2.access: org-wide (Enterprise Grid) installs unsupported"
+        )
+    team_id = team.get("id")
+    if not isinstance(team_id, str) or not team_id:
+        raise ConnectorError("slack oauth.v2.access: no team id in the answer")
+    expires_in = data.get("expires_in")
+    lifetime = (
+        timedelta(seconds=expires_in)
+        if isinstance(expires_in, int) and not isinstance(expires_in, bool) and expires_in > 0
+        else NON_EXPIRING
+    )
+    refresh = data.get("refresh_token")
+    webhook = data.get("incoming_webhook")
+    channel = webhook.get("channel_id") if isinstance(webhook, dict) else None
+    return SlackInstall(
+        grant=TokenGrant(
+            access_token=token,
+            expires_at=now + lifetime,
+            refresh_token=refresh if isinstance(refresh, str) and refresh else None,
+        ),
+        team_id=team_id,
+        team_name=str(team.get("name") or ""),
+        bot_user_id=str(data.get("bot_user_id") or ""),
+        channel_id=channel if isinstance(channel, str) and channel else None,
+    )

@@ -6,26 +6,41 @@ authenticates by bearer token (or a `token` parameter), checks what it receives
 `{"ok": false, "error": ...}` for API errors, HTTP 429 + Retry-After for rate limits.
 Every call is counted and every posted or updated message recorded, both readable in
 process (fake.messages, fake.calls) and over HTTP under /_fake/slack/.
+
+It also installs the app (OAuth v2, see fake_oauth): GET /oauth/v2/authorize consents at
+once and redirects back with a code; POST /api/oauth.v2.access trades it for a new bot
+token of the chosen workspace, which every other method then accepts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import html
 import itertools
 import json
+import secrets
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+
+from connectors.fakeoauth import redirect_with
+from connectors.slack.fake_oauth import (
+    AccessRefused,
+    InstallCode,
+    InstallRefused,
+    SlackOAuthServer,
+)
 
 MAX_BLOCKS = 50
 MAX_MODAL_BLOCKS = 100
@@ -49,6 +64,11 @@ class FakeWorkspace:
     bot_id: str = "B0BOT0001"
     app_id: str = "A0123ABCD"
     revoked: bool = False
+    # Installs: the channel an install picks by default (the first one added), the
+    # channels' display names (else "#" + id), and who clicks "Allow".
+    default_channel: str | None = None
+    channel_names: dict[str, str] = field(default_factory=dict)
+    installer_user_id: str = "U0USER001"
 
 
 @dataclass
@@ -83,9 +103,21 @@ class SlackFake:
     ephemerals: list[dict[str, Any]] = field(default_factory=list)
     views: list[dict[str, Any]] = field(default_factory=list)
     calls: Counter[str] = field(default_factory=Counter)
+    # The app's OAuth client and registered redirect URIs; None accepts any.
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    redirect_uris: Sequence[str] | None = None
+    # Every completed install: team_id, channel_id, scopes, bot_token.
+    installs: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self.oauth = SlackOAuthServer(
+            lambda: datetime.now(UTC),
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            redirect_uris=self.redirect_uris,
+        )
         self._workspaces: dict[str, FakeWorkspace] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._expired_triggers: set[str] = set()
@@ -99,18 +131,35 @@ class SlackFake:
             "views.open": self._views_open,
             "views.publish": self._views_publish,
         }
+        # Methods a client calls without a bot token (it authenticates as the app).
+        self._app_handlers: dict[str, Callable[[Params, str], Result]] = {
+            "oauth.v2.access": self._oauth_v2_access,
+        }
 
     # ---- test controls -------------------------------------------------------------
 
     def add_workspace(
         self, team_id: str, bot_token: str, channels: list[str], **details: Any
     ) -> FakeWorkspace:
-        workspace = FakeWorkspace(team_id=team_id, bot_token=bot_token, channels=set(channels))
+        workspace = FakeWorkspace(
+            team_id=team_id,
+            bot_token=bot_token,
+            channels=set(channels),
+            default_channel=channels[0] if channels else None,
+        )
         for key, value in details.items():
             setattr(workspace, key, value)
         with self._lock:
             self._workspaces[bot_token] = workspace
         return workspace
+
+    def deny_next_consent(self, count: int = 1) -> None:
+        """The next `count` installs are declined: redirect with error=access_denied."""
+        self.oauth.deny_next_consent(count)
+
+    def expire_authorization_codes(self) -> None:
+        """Age every outstanding install code past its 10 minutes."""
+        self.oauth.expire_codes()
 
     def revoke_token(self, bot_token: str) -> None:
         """Later calls with this token get token_revoked (an uninstalled app)."""
@@ -163,6 +212,7 @@ class SlackFake:
             self.ephemerals.clear()
             self.views.clear()
             self.calls.clear()
+            self.installs.clear()
             self._faults.clear()
 
     def messages_in(self, channel: str) -> list[dict[str, Any]]:
@@ -174,11 +224,14 @@ class SlackFake:
     def routes(self) -> list[BaseRoute]:
         return [
             Route("/api/{method}", self._endpoint, methods=["GET", "POST"]),
+            # slack.com/oauth/v2/authorize: the browser's install page.
+            Route("/oauth/v2/authorize", self._authorize, methods=["GET"]),
             Route("/_fake/slack/messages", self._control_messages, methods=["GET"]),
             Route("/_fake/slack/calls", self._control_calls, methods=["GET"]),
             Route("/_fake/slack/workspaces", self._control_add_workspace, methods=["POST"]),
             Route("/_fake/slack/fail", self._control_fail, methods=["POST"]),
             Route("/_fake/slack/reset", self._control_reset, methods=["POST"]),
+            Route("/_fake/slack/deny-consent", self._control_deny_consent, methods=["POST"]),
         ]
 
     def asgi_app(self) -> Starlette:
@@ -195,6 +248,14 @@ class SlackFake:
                 await asyncio.sleep(fault.delay)
             return _fault_response(fault)
 
+        app_handler = self._app_handlers.get(method)
+        if app_handler is not None:
+            try:
+                params = await _read_params(request)
+                result = app_handler(params, request.headers.get("authorization", ""))
+            except ApiError as exc:
+                return JSONResponse({"ok": False, "error": exc.code, **exc.extra})
+            return JSONResponse({"ok": True, **result})
         handler = self._handlers.get(method)
         if handler is None:
             return JSONResponse({"ok": False, "error": "unknown_method"}, status_code=404)
@@ -234,6 +295,102 @@ class SlackFake:
     async def _control_reset(self, request: Request) -> Response:
         self.reset()
         return JSONResponse({"ok": True})
+
+    async def _control_deny_consent(self, request: Request) -> Response:
+        self.deny_next_consent()
+        return JSONResponse({"ok": True})
+
+    # ---- installing the app (OAuth v2) ---------------------------------------------
+
+    async def _authorize(self, request: Request) -> Response:
+        """GET /oauth/v2/authorize: the user allows at once; 302 back with code and state.
+
+        Installs into the workspace named by `team` (a team id), else the first one
+        added, and picks the channel named by `channel`, else the workspace's first.
+        """
+        with self._lock:
+            self.calls["oauth/v2/authorize"] += 1
+        try:
+            query = self.oauth.parse(request.query_params.multi_items())
+            workspace = self._install_target(query.team)
+            channel = query.channel or workspace.default_channel
+            if channel is not None and channel not in workspace.channels:
+                raise InstallRefused("channel_not_found", "The chosen channel does not exist")
+        except InstallRefused as refused:
+            return _error_page(refused)
+        if self.oauth.take_denial():
+            return redirect_with(
+                query.redirect_uri, {"error": "access_denied", "state": query.state}
+            )
+        code = self.oauth.issue(query, team_id=workspace.team_id, channel_id=channel)
+        return redirect_with(query.redirect_uri, {"code": code, "state": query.state})
+
+    def _install_target(self, team: str | None) -> FakeWorkspace:
+        with self._lock:
+            workspaces = list(self._workspaces.values())
+        for workspace in workspaces:
+            if team is None or workspace.team_id == team:
+                return workspace
+        raise InstallRefused("team_not_found", "No such workspace to install into")
+
+    def _oauth_v2_access(self, params: Params, authorization: str) -> Result:
+        try:
+            client = self.oauth.client_of(params, authorization)
+            grant_type = str(params.get("grant_type") or "authorization_code")
+            if grant_type == "refresh_token":
+                raise AccessRefused("invalid_refresh_token")  # no token rotation here
+            if grant_type != "authorization_code":
+                raise AccessRefused("invalid_grant_type")
+            issued = self.oauth.redeem(
+                str(params.get("code") or ""),
+                client_id=client.client_id,
+                redirect_uri=str(params.get("redirect_uri") or ""),
+            )
+        except AccessRefused as refused:
+            raise ApiError(refused.code) from None
+        return self._install(issued)
+
+    def _install(self, issued: InstallCode) -> Result:
+        """A new bot token for the code's workspace, registered for every method."""
+        token = f"xoxb-{next(self._seq)}-{secrets.token_hex(6)}-{secrets.token_urlsafe(18)}"
+        with self._lock:
+            original = next(
+                (ws for ws in self._workspaces.values() if ws.team_id == issued.team_id), None
+            )
+            if original is None:
+                raise ApiError("invalid_code")  # the workspace is gone
+            # Same workspace (channels shared), its own token: revoking one leaves the other.
+            self._workspaces[token] = replace(original, bot_token=token, revoked=False)
+            self.installs.append(
+                {
+                    "team_id": issued.team_id,
+                    "channel_id": issued.channel_id,
+                    "scopes": list(issued.scopes),
+                    "bot_token": token,
+                }
+            )
+        ws = original
+        result: Result = {
+            "app_id": ws.app_id,
+            "authed_user": {"id": ws.installer_user_id},
+            "scope": ",".join(issued.scopes),
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": ws.bot_user_id,
+            "team": {"id": ws.team_id, "name": ws.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        if "incoming-webhook" in issued.scopes and issued.channel_id is not None:
+            name = ws.channel_names.get(issued.channel_id, f"#{issued.channel_id.lower()}")
+            hook = secrets.token_urlsafe(18)
+            result["incoming_webhook"] = {
+                "channel": name,
+                "channel_id": issued.channel_id,
+                "configuration_url": f"https://{ws.domain}.slack.com/services/{ws.bot_id}",
+                "url": f"https://hooks.slack.com/services/{ws.team_id}/{ws.bot_id}/{hook}",
+            }
+        return result
 
     # ---- auth and helpers ----------------------------------------------------------
 
@@ -487,6 +644,16 @@ class SlackFake:
 
 
 # ---- wire helpers ------------------------------------------------------------------
+
+
+def _error_page(refused: InstallRefused) -> Response:
+    """What Slack shows instead of redirecting when the install link itself is wrong."""
+    text = html.escape(f"{refused.error}: {refused.description}")
+    page = (
+        "<!doctype html><html><head><title>Slack</title></head>"
+        f"<body><h1>Oops! Something went wrong</h1><p>{text}</p></body></html>"
+    )
+    return HTMLResponse(page, status_code=400, headers={"Cache-Control": "no-store"})
 
 
 def _fault_response(fault: _Fault) -> Response:

@@ -19,7 +19,8 @@ import structlog
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from connectors.errors import AuthExpired, ConnectorError
-from connectors.types import Provider
+from connectors.slack.connector import SlackConnector
+from connectors.types import Provider, TokenGrant
 from db import encryption
 from hub.connections import service
 from hub.errors import BadRequest, Conflict
@@ -30,7 +31,8 @@ from hub.wiring import Runtime
 log = structlog.get_logger(__name__)
 
 STATE_TTL_SECONDS = 600
-MAILBOX_PROVIDERS = (Provider.GMAIL, Provider.OUTLOOK)
+# Mailboxes, and the Slack workspace the app is installed into ("Add to Slack").
+CONNECTABLE = (Provider.GMAIL, Provider.OUTLOOK, Provider.SLACK)
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,8 @@ def callback_url(rt: Runtime, provider: Provider) -> str:
 
 def start_connect(rt: Runtime, principal: Principal, provider: Provider) -> ConnectStart:
     """The provider's consent URL for this user; nothing is stored until the callback."""
-    if provider not in MAILBOX_PROVIDERS:
-        raise BadRequest(f"{provider} is not a mailbox provider")
+    if provider not in CONNECTABLE:
+        raise BadRequest(f"{provider} accounts are not connected by signing in")
     verifier, nonce = secrets.token_urlsafe(64), secrets.token_urlsafe(24)
     state = encryption.keyring().encrypt(
         json.dumps(
@@ -95,30 +97,48 @@ def _read_state(token: str, provider: Provider, nonce: str | None) -> _State:
     return state
 
 
+@dataclass(frozen=True)
+class _Connected:
+    external_id: str  # the mailbox address, or the Slack team id
+    grant: TokenGrant
+    notice_channel: str | None = None  # Slack: the channel picked at install
+
+
+def _exchange(rt: Runtime, provider: Provider, code: str, verifier: str) -> _Connected:
+    """The provider calls of a callback: trade the code, find whose account it is."""
+    redirect_uri = callback_url(rt, provider)
+    connector = rt.registry.oauth_connector(provider)
+    if isinstance(connector, SlackConnector):
+        # The install answer also names the workspace and the channel picked for notices.
+        install = connector.exchange_install(code=code, redirect_uri=redirect_uri)
+        return _Connected(install.team_id, install.grant, install.channel_id)
+    grant = connector.exchange_code(code=code, redirect_uri=redirect_uri, code_verifier=verifier)
+    return _Connected(connector.whoami(grant.access_token), grant)
+
+
 def finish_connect(
     rt: Runtime, provider: Provider, *, code: str, state_token: str, nonce: str | None
 ) -> uuid.UUID:
     """Exchange the code, find the mailbox address, store the account, start its sync."""
     state = _read_state(state_token, provider, nonce)
-    connector = rt.registry.oauth_connector(provider)
     try:
-        grant = connector.exchange_code(
-            code=code, redirect_uri=callback_url(rt, provider), code_verifier=state.verifier
-        )
-        address = connector.whoami(grant.access_token)
+        connected = _exchange(rt, provider, code, state.verifier)
     except AuthExpired:
         raise BadRequest("the provider refused the sign-in code; start again") from None
     except ConnectorError as exc:
         log.warning("connection.exchange_failed", provider=str(provider), reason=str(exc))
         raise BadRequest(f"could not complete the sign-in with {provider}") from None
     with rt.sessions.begin() as session:
-        account = service.find_account(session, str(provider), address)
+        account = service.find_account(session, str(provider), connected.external_id)
         if account is not None and account.org_id != state.org_id:
-            raise Conflict("this mailbox is connected to another organization")
+            raise Conflict(f"this {provider} account is connected to another organization")
         account_id = service.connect_account(
-            session, state.org_id, state.user_id, provider, address, grant
+            session, state.org_id, state.user_id, provider, connected.external_id, connected.grant
         )
-        enqueue_after_commit(session, JobName.SYNC_ACCOUNT, account_id=str(account_id))
-        enqueue_after_commit(session, JobName.RENEW_WATCHES)
+        if connected.notice_channel:
+            service.set_notice_channel(session, state.org_id, connected.notice_channel)
+        if provider in (Provider.GMAIL, Provider.OUTLOOK):
+            enqueue_after_commit(session, JobName.SYNC_ACCOUNT, account_id=str(account_id))
+            enqueue_after_commit(session, JobName.RENEW_WATCHES)
     log.info("connection.connected", provider=str(provider), account_id=str(account_id))
     return account_id

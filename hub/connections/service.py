@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from connectors.types import Credentials, TokenGrant, Watch
 from db.enums import AccountStatus
-from db.models import Account, Subscription
+from db.models import Account, Organization, Subscription
 from hub.errors import NotFound
 
 REFRESH_MARGIN = timedelta(minutes=5)
@@ -166,3 +166,10 @@ def disconnect_account(session: Session, org_id: uuid.UUID, account_id: uuid.UUI
     account.access_token = account.refresh_token = None
     account.sync_cursor = None
     session.execute(delete(Subscription).where(Subscription.account_id == account_id))
+
+
+def set_notice_channel(session: Session, org_id: uuid.UUID, channel_id: str) -> None:
+    """Where the organization's thread notices go (picked when Slack was installed)."""
+    org = session.get(Organization, org_id)
+    if org is not None:
+        org.slack_channel_id = channel_id

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -34,14 +34,17 @@ class World:
     client: TestClient
     headers: dict[str, str]
 
-    def start(self, provider: str, login_hint: str) -> dict[str, str]:
-        """Ask the hub for the consent URL, consent at the fake, return the callback query."""
+    def start(self, provider: str, login_hint: str = "", **consent: str) -> dict[str, str]:
+        """Ask the hub for the consent URL, consent at the fake, return the callback query.
+
+        login_hint and consent pick the mailbox or workspace the fake consents as.
+        """
         answer = self.client.post(f"/api/v1/connections/{provider}/authorize", headers=self.headers)
         assert answer.status_code == 200
-        url = f"{answer.json()['authorize_url']}&login_hint={login_hint}"
-        consent = httpx.get(url, follow_redirects=False)
-        assert consent.status_code == 302
-        location = urlsplit(consent.headers["location"])
+        url = f"{answer.json()['authorize_url']}&{urlencode(consent | {'login_hint': login_hint})}"
+        redirect = httpx.get(url, follow_redirects=False)
+        assert redirect.status_code == 302
+        location = urlsplit(redirect.headers["location"])
         assert location.path == f"/oauth/{provider}/callback"
         return {key: values[0] for key, values in parse_qs(location.query).items()}
 
@@ -145,3 +148,21 @@ def test_disconnecting_stops_sync_and_forgets_the_tokens(world: World) -> None:
     assert sync_account(account_id, rt=world.box.rt).new_messages == 0
     stranger = world.client.delete(f"/api/v1/connections/{uuid.uuid4()}", headers=world.headers)
     assert stranger.status_code == 404
+
+
+def test_adding_the_app_to_a_slack_workspace_connects_it_and_picks_the_channel(
+    world: World,
+) -> None:
+    world.box.fakes.slack.add_workspace("T0SECOND", "xoxb-unused", ["C0NOTICES"])
+    installed = world.callback("slack", world.start("slack", team="T0SECOND", channel="C0NOTICES"))
+    assert installed.status_code == 200, installed.text
+    assert (installed.json()["provider"], installed.json()["external_id"]) == ("slack", "T0SECOND")
+    account = world.account("T0SECOND")
+    assert account is not None
+    assert account.access_token
+    assert account.access_token.startswith("xoxb-")
+    with world.box.rt.sessions() as session:
+        org = session.get(Organization, world.box.demo.principal.org_id)
+        assert org is not None
+        assert org.slack_channel_id == "C0NOTICES"
+    assert JobName.SYNC_ACCOUNT not in [job for job, _ in world.box.jobs.sent]

@@ -38,6 +38,7 @@ from hub.outbox.service import TASK_CREATE
 from hub.sandbox import seed_demo
 from hub.wiring import Runtime, close_runtime, init_runtime
 from slackapp.routes import build_router
+from tests.support.recording import RecordingPublisher
 
 pytestmark = pytest.mark.integration
 
@@ -112,7 +113,8 @@ def harness(postgres_url: str) -> Iterator[Harness]:
         log_level="WARNING",
     )
     upgrade(postgres_url)
-    rt = init_runtime(settings)
+    # Jobs are recorded, not run: a delivery racing the test would change task states.
+    rt = init_runtime(settings, publisher=RecordingPublisher())
     try:
         with rt.sessions.begin() as session:
             demo = seed_demo(session)
