@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from authlib.common.security import generate_token
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from connectors.errors import AuthExpired, ConnectorError
-from connectors.fakeserver import RunningServer, serve_in_thread
+from connectors.fakeserver import RunningServer
 from connectors.gmail.connector import GmailConnector
 from connectors.gmail.fake import GmailFake
 from connectors.gmail.push import PushVerifier
 from connectors.types import Credentials
+from tests.support.fakes import Switch, pkce_pair, query_of
 
 pytestmark = pytest.mark.integration
 
@@ -26,24 +23,6 @@ CLIENT_ID = "123-hub.apps.googleusercontent.com"
 CLIENT_SECRET = "GOCSPX-hub-secret"
 REDIRECT = "http://hub.test/api/v1/connections/gmail/callback"
 REDIRECT_WITH_QUERY = "http://hub.test/callback?provider=gmail"
-
-
-class Switch:
-    """One server for the module, serving each test's own fake (a server start is slow)."""
-
-    def __init__(self) -> None:
-        self.app: ASGIApp | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self.app is not None
-        await self.app(scope, receive, send)
-
-
-@pytest.fixture(scope="module")
-def fake_server() -> Iterator[tuple[Switch, RunningServer]]:
-    switch = Switch()
-    with serve_in_thread(switch) as server:
-        yield switch, server
 
 
 @dataclass
@@ -87,16 +66,6 @@ def env(fake_server: tuple[Switch, RunningServer]) -> Iterator[Env]:
     switch.app = fake.asgi_app()
     with httpx.Client(timeout=10) as http:
         yield Env(fake, server.base_url, http, make_connector(http, server.base_url))
-
-
-def pkce_pair() -> tuple[str, str]:
-    verifier = generate_token(64)
-    return verifier, create_s256_code_challenge(verifier)
-
-
-def query_of(response: httpx.Response) -> dict[str, str]:
-    assert response.status_code == 302, response.text
-    return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
 
 
 def code_for(env: Env, challenge: str, *, redirect_uri: str = REDIRECT) -> str:

@@ -12,7 +12,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from connectors.errors import (
     AuthExpired,
@@ -34,6 +33,7 @@ from connectors.types import (
     Watch,
     WebhookRequest,
 )
+from tests.support.fakes import Switch
 
 pytestmark = pytest.mark.integration
 
@@ -89,24 +89,6 @@ def receiver_server() -> Iterator[tuple[Receiver, RunningServer]]:
     app = Starlette(routes=[Route("/webhooks/outlook", receiver.handle, methods=["POST"])])
     with serve_in_thread(app) as server:
         yield receiver, server
-
-
-class Switch:
-    """One server for the module, serving each test's own fake (a server start is slow)."""
-
-    def __init__(self) -> None:
-        self.app: ASGIApp | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self.app is not None
-        await self.app(scope, receive, send)
-
-
-@pytest.fixture(scope="module")
-def fake_server() -> Iterator[tuple[Switch, RunningServer]]:
-    switch = Switch()
-    with serve_in_thread(switch) as server:
-        yield switch, server
 
 
 class Clock:

@@ -5,22 +5,21 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Match
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from connectors.errors import AuthExpired, ConnectorError, ProviderUnavailable, RateLimited
-from connectors.fakeserver import RunningServer, serve_in_thread
+from connectors.fakeserver import RunningServer
 from connectors.gmail.fake import GmailFake
 from connectors.outlook.fake import GraphFake
 from connectors.sandbox import SLACK_BOT_TOKEN, SLACK_CHANNEL, SLACK_TEAM_ID, start_sandbox
 from connectors.slack.connector import SlackCallError, SlackConnector
 from connectors.slack.fake import SlackFake
 from connectors.types import SlackMessage
+from tests.support.fakes import Switch, query_of
 
 pytestmark = pytest.mark.integration
 
@@ -30,24 +29,6 @@ REDIRECT = "http://hub.test/api/v1/connections/slack/callback"
 REDIRECT_WITH_QUERY = "http://hub.test/callback?provider=slack"
 TEAM = "T0SANDBOX"
 OLD_TOKEN = "xoxb-sandbox-bot-token"
-
-
-class Switch:
-    """One server for the module, serving each test's own fake (a server start is slow)."""
-
-    def __init__(self) -> None:
-        self.app: ASGIApp | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        assert self.app is not None
-        await self.app(scope, receive, send)
-
-
-@pytest.fixture(scope="module")
-def fake_server() -> Iterator[tuple[Switch, RunningServer]]:
-    switch = Switch()
-    with serve_in_thread(switch) as server:
-        yield switch, server
 
 
 def make_connector(
@@ -96,11 +77,6 @@ def env(fake_server: tuple[Switch, RunningServer]) -> Iterator[Env]:
     switch.app = fake.asgi_app()
     with httpx.Client(timeout=10) as http:
         yield Env(fake, server.base_url, http, make_connector(server.base_url))
-
-
-def query_of(response: httpx.Response) -> dict[str, str]:
-    assert response.status_code == 302, response.text
-    return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
 
 
 def test_the_whole_dance_installs_the_app(env: Env) -> None:
