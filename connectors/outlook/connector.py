@@ -209,6 +209,10 @@ class OutlookConnector:
         )
 
     def changes_since(self, credentials: Credentials, *, account: str, cursor: str) -> ChangeBatch:
+        if not self._is_ours(cursor):
+            # Stored under another GRAPH_API_URL (a national cloud, the sandbox): never sent
+            # the token elsewhere; a bounded resync starts a new delta round here.
+            raise CursorExpired("outlook: stored delta link is for another Graph API URL")
         items, delta_link = self._delta_round(credentials, cursor)
         refs: dict[str, MessageRef] = {}
         for item in items:
@@ -391,9 +395,12 @@ class OutlookConnector:
     def _expiration(self) -> str:
         return format_graph_datetime(self._clock() + timedelta(minutes=self._subscription_minutes))
 
+    def _is_ours(self, url: str) -> bool:
+        return url.startswith(f"{self._api}/") or url.startswith(f"{self._api}?")
+
     def _check_link(self, url: str) -> None:
         """Refuse any link outside our Graph base URL: it would receive the bearer token."""
-        if not (url.startswith(f"{self._api}/") or url.startswith(f"{self._api}?")):
+        if not self._is_ours(url):
             raise ConnectorError("outlook: delta link does not point at the configured Graph API")
 
     @staticmethod
