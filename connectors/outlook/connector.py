@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import secrets
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -13,9 +11,10 @@ from urllib.parse import quote, urlencode
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from connectors.errors import AuthExpired, ConnectorError, CursorExpired, WebhookRejected
+from connectors.errors import AuthExpired, ConnectorError, CursorExpired
 from connectors.mail.graph import parse_graph
 from connectors.mail.types import ParsedMessage
+from connectors.outlook import webhook
 from connectors.outlook.errors import (
     error_for_response,
     error_for_transport,
@@ -26,19 +25,15 @@ from connectors.outlook.payloads import (
     DeltaItem,
     DeltaPage,
     MessageResource,
-    NotificationCollection,
-    NotificationItem,
     SubscriptionResponse,
     TokenResponse,
     format_graph_datetime,
-    parse_graph_datetime,
 )
 from connectors.types import (
     ChangeBatch,
     Credentials,
     MessageRef,
     Notification,
-    NotificationKind,
     Provider,
     TokenGrant,
     Watch,
@@ -51,18 +46,12 @@ CONNECT_SCOPE = (
     "offline_access https://graph.microsoft.com/Mail.Read https://graph.microsoft.com/User.Read"
 )
 INBOX_RESOURCE = "me/mailFolders('inbox')/messages"
-MAX_VALIDATION_TOKEN = 1024
 _DELTA_PATH = "/me/mailFolders('inbox')/messages/delta"
 _DELTA_SELECT = "id,conversationId,receivedDateTime"
 _MESSAGE_SELECT = "id,conversationId,categories,receivedDateTime,uniqueBody"
 _PAGE_SIZE = 50
 _ODATA_SAFE = ",'():"
 _MAX_PAGES = 10_000  # a server that never ends a round must not keep us looping
-_LIFECYCLE_KINDS = {
-    "reauthorizationRequired": NotificationKind.WATCH_EXPIRING,
-    "subscriptionRemoved": NotificationKind.WATCH_REMOVED,
-    "missed": NotificationKind.MISSED,
-}
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -108,46 +97,13 @@ class OutlookConnector:
     # WebhookSource
 
     def challenge(self, request: WebhookRequest) -> str | None:
-        """The validationToken of Graph's handshake, to be echoed as text/plain with 200.
-
-        The token arrives URL-decoded and is sent back verbatim, so anything that is not
-        a plausible token (too long, control characters) is refused rather than echoed.
-        """
-        token = request.query.get("validationToken")
-        if request.method.upper() != "POST" or not token or len(token) > MAX_VALIDATION_TOKEN:
-            return None
-        if any(unicodedata.category(char) == "Cc" for char in token):
-            return None
-        return token
+        return webhook.validation_token(request)
 
     def verify(self, request: WebhookRequest) -> None:
-        """Check only the envelope: basic Graph notifications carry no signature.
-
-        Their proof is the clientState echo in every item, which only the hub can check
-        (against the stored subscription, via Notification.secret). Rich notifications'
-        validationTokens JWTs are not used: we subscribe without resource data.
-        """
-        if request.method.upper() != "POST":
-            raise WebhookRejected("notifications are POSTed")
-        body = _json_body(request.body)
-        if not isinstance(body, dict) or not isinstance(body.get("value"), list):
-            raise WebhookRejected("body is not a notification collection")
+        webhook.verify_envelope(request)
 
     def parse(self, request: WebhookRequest) -> list[Notification]:
-        body = _json_body(request.body)
-        if not isinstance(body, dict) or not isinstance(body.get("value"), list):
-            raise WebhookRejected("body is not a notification collection")
-        try:
-            collection = NotificationCollection.model_validate(body)
-        except ValidationError as exc:
-            index = next((e["loc"][1] for e in exc.errors() if len(e["loc"]) > 1), "?")
-            raise WebhookRejected(f"malformed notification item {index}") from exc
-        notifications = []
-        for index, item in enumerate(collection.value):
-            notification = _notification(item, index)
-            if notification is not None:
-                notifications.append(notification)
-        return notifications
+        return webhook.parse_notifications(request.body)
 
     # MessageSource
 
@@ -438,85 +394,10 @@ class OutlookConnector:
         raise error_for_response(response)
 
 
-def _notification(item: NotificationItem, index: int) -> Notification | None:
-    if item.lifecycle_event is not None:
-        return _lifecycle_notification(item)
-    if item.change_type is None:
-        raise WebhookRejected(f"notification item {index} has no changeType")
-    if item.change_type == "deleted":
-        return None  # nothing to fetch; delta reports removals on its own
-    message_id = _message_id(item)
-    if not message_id:
-        raise WebhookRejected(f"notification item {index} names no message")
-    return Notification(
-        # created and updated can both arrive for one message: one event per message.
-        dedupe_key=f"{item.subscription_id}:{message_id}",
-        account_key="",
-        payload={
-            "change_type": item.change_type,
-            "message_id": message_id,
-            "tenant_id": item.tenant,
-        },
-        kind=NotificationKind.CHANGES,
-        subscription_id=item.subscription_id,
-        secret=item.client_state,
-    )
-
-
-def _lifecycle_notification(item: NotificationItem) -> Notification | None:
-    event = item.lifecycle_event or ""
-    kind = _LIFECYCLE_KINDS.get(event)
-    if kind is None:
-        return None  # an event we do not act on
-    expires = _canonical_time(item.subscription_expiration_date_time)
-    # A redelivery repeats the expiration (and sequence); a later genuine event follows a
-    # renewal, which moves the expiration, or carries a new sequence.
-    marker = expires if item.sequence is None else f"{expires}:{item.sequence}"
-    return Notification(
-        dedupe_key=f"lifecycle:{item.subscription_id}:{event}:{marker}",
-        account_key="",
-        payload={
-            "lifecycle_event": event,
-            "tenant_id": item.tenant,
-            "subscription_expires_at": expires,
-        },
-        kind=kind,
-        subscription_id=item.subscription_id,
-        secret=item.client_state,
-    )
-
-
-def _message_id(item: NotificationItem) -> str:
-    if item.resource_data is not None and item.resource_data.id:
-        return item.resource_data.id
-    last = (item.resource or "").rstrip("/").rsplit("/", 1)[-1]
-    # Graph also writes resources as Users('…')/Messages('…').
-    if last.endswith("')") and "('" in last:
-        return last[last.index("('") + 2 : -2]
-    return last
-
-
-def _canonical_time(value: str | None) -> str:
-    """One spelling per instant, so "…00.0000000Z" and "…00+00:00" dedupe alike."""
-    if not value:
-        return ""
-    try:
-        return parse_graph_datetime(value).isoformat().replace("+00:00", "Z")
-    except ValueError:
-        return value[:64]
-
-
 def _odata_query(params: Mapping[str, str]) -> str:
     # Spelled as Graph's docs do ($select=a,b and %20 for spaces), not form-encoded.
     pairs = (f"{key}={quote(value, safe=_ODATA_SAFE)}" for key, value in params.items())
     return "?" + "&".join(pairs)
-
-
-def _json_body(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise WebhookRejected("body is not JSON") from exc
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:
