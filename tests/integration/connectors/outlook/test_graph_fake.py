@@ -233,7 +233,7 @@ def test_renewal_patches_the_same_subscription(env: Env) -> None:
 
     assert renewed.external_id == first.external_id
     assert renewed.secret == first.secret
-    assert renewed.expires_at - first.expires_at == pytest.approx(timedelta(hours=1), abs=2)
+    assert abs((renewed.expires_at - first.expires_at).total_seconds() - 3600) <= 2
     assert env.fake.subscriptions[first.external_id].expires_at == renewed.expires_at
     assert env.fake.calls["subscriptions.create"] == 1
     assert env.fake.calls["subscriptions.update"] == 1
