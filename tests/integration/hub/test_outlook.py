@@ -22,6 +22,7 @@ from db.models import Account, InboundEvent, Subscription, Thread
 from hub.app import create_app
 from hub.connections.flows import disconnect_account, ensure_watch, sync_account
 from hub.queue import JobName
+from hub.sandbox import subscribe_when_up
 from hub.webhooks.flows import process_inbound_event
 from hub.wiring import Runtime
 from tests.support.recording import RecordingPublisher
@@ -194,3 +195,8 @@ def test_disconnecting_cancels_the_subscription_at_graph(world: World) -> None:
     delivered = world.fakes.graph.deliver(OUTLOOK_MAILBOX, "k@example.net", "Gone", "Hello?")
     assert delivered["notification_statuses"] == []
     assert world.events() == []
+
+
+def test_the_sandbox_subscribes_once_the_hub_answers(world: World) -> None:
+    subscribe_when_up(world.rt, world.hub.base_url, timeout=20).join(timeout=25)
+    assert world.subscription().external_id in world.fakes.graph.subscriptions
