@@ -15,9 +15,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from connectors.sandbox import MAILBOX, SLACK_CHANNEL
+from connectors.sandbox import MAILBOX, OUTLOOK_MAILBOX, SLACK_CHANNEL
 from db.enums import EventStatus, OutboxStatus
 from db.models import AIResult, InboundEvent, Message, Outbox, Thread
+from hub.connections.flows import renew_watches
 from hub.demo import wait_for
 from hub.queue import JobName, enqueue_now, set_publisher
 from tests.support.stack import Stack, celery_worker, running_stack, stack_settings
@@ -200,3 +201,23 @@ def test_slack_rate_limit_is_retried_after_retry_after(stack: Stack) -> None:
     assert count(stack, Outbox, Outbox.attempts == 2) == 1
     assert stack.fakes.slack.calls["chat.postMessage"] == count(stack, Outbox) + 1
     assert len(stack.fakes.slack.messages) == count(stack, Outbox)
+
+
+def test_outlook_notification_flows_to_a_thread_and_slack(stack: Stack) -> None:
+    assert renew_watches(rt=stack.rt) == 2  # the Gmail watch and the Graph subscription
+    subject = "Vendor invoice 7731"
+    delivered = stack.fakes.graph.deliver(
+        OUTLOOK_MAILBOX, "Morgan Lee <morgan@fabrikam.example>", subject, "Please approve it."
+    )
+    assert delivered["notification_statuses"] == [204]
+    wait_for(
+        "the Outlook thread analyzed",
+        lambda: count(stack, Thread, Thread.subject == subject, Thread.summary.is_not(None)),
+        timeout=60,
+    )
+    wait_for(
+        "its Slack notice",
+        lambda: [m for m in stack.fakes.slack.messages if subject in m["text"]],
+        timeout=60,
+    )
+    assert count(stack, InboundEvent, InboundEvent.provider == "outlook") == 1
