@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 from connectors.mail.types import ParsedMessage
 from connectors.types import (
     ChangeBatch,
+    ConnectedAccount,
     Credentials,
     MessageRef,
     Notification,
@@ -104,11 +105,8 @@ class OAuthConnector(Protocol):
     def authorize_url(self, *, redirect_uri: str, state: str, code_challenge: str) -> str:
         """Where to send the user to consent; the provider redirects back with a code."""
 
-    def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str) -> TokenGrant:
-        """Trade the code for tokens (the grant carries the refresh token).
+    def connect(self, *, code: str, redirect_uri: str, code_verifier: str) -> ConnectedAccount:
+        """Trade the code for tokens (with a refresh token) and name the account.
 
         Raises AuthExpired when the code is refused (used, expired, wrong verifier).
         """
-
-    def whoami(self, access_token: str) -> str:
-        """The connected account's id at the provider: the mailbox address."""

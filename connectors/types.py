@@ -68,6 +68,19 @@ class TokenGrant:
 
 
 @dataclass(frozen=True)
+class ConnectedAccount:
+    """An account a user just connected: whose it is, its tokens, where output goes.
+
+    default_target is where the provider's install put the hub's output, when it asked
+    (the Slack channel picked for notices); None otherwise.
+    """
+
+    external_id: str  # the mailbox address, or the Slack team id
+    grant: TokenGrant = field(repr=False)
+    default_target: str | None = None
+
+
+@dataclass(frozen=True)
 class Credentials:
     access_token: str | None
     refresh_token: str | None

@@ -75,7 +75,7 @@ def seed_demo(session: Session) -> DemoOrg:
 
 
 def _ensure_account(
-    session: Session, user: User, provider: Provider, external_id: str, **secrets: str
+    session: Session, user: User, provider: Provider, external_id: str, **fields: str
 ) -> Account:
     account = session.scalars(
         select(Account).where(Account.provider == provider, Account.external_id == external_id)
@@ -87,7 +87,7 @@ def _ensure_account(
             user_id=user.id if mailbox else None,
             provider=str(provider),
             external_id=external_id,
-            **secrets,
+            **fields,
         )
         session.add(account)
         session.flush()

@@ -28,6 +28,7 @@ from connectors.mail.gmail import parse_gmail_raw
 from connectors.mail.types import ParsedMessage
 from connectors.types import (
     ChangeBatch,
+    ConnectedAccount,
     Credentials,
     MessageRef,
     Notification,
@@ -212,6 +213,12 @@ class GmailConnector:
         }
         separator = "&" if "?" in self._authorize_url else "?"
         return f"{self._authorize_url}{separator}{urlencode(params, quote_via=quote)}"
+
+    def connect(self, *, code: str, redirect_uri: str, code_verifier: str) -> ConnectedAccount:
+        grant = self.exchange_code(
+            code=code, redirect_uri=redirect_uri, code_verifier=code_verifier
+        )
+        return ConnectedAccount(self.whoami(grant.access_token), grant)
 
     def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str) -> TokenGrant:
         form = {

@@ -31,6 +31,7 @@ from connectors.outlook.payloads import (
 )
 from connectors.types import (
     ChangeBatch,
+    ConnectedAccount,
     Credentials,
     MessageRef,
     Notification,
@@ -289,6 +290,12 @@ class OutlookConnector:
             "prompt": "select_account",
         }
         return f"{self._authorize_url}?{urlencode(params, quote_via=quote)}"
+
+    def connect(self, *, code: str, redirect_uri: str, code_verifier: str) -> ConnectedAccount:
+        grant = self.exchange_code(
+            code=code, redirect_uri=redirect_uri, code_verifier=code_verifier
+        )
+        return ConnectedAccount(self.whoami(grant.access_token), grant)
 
     def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str) -> TokenGrant:
         form = {

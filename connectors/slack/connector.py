@@ -25,7 +25,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web import SlackResponse
 
 from connectors.errors import AuthExpired, ConnectorError, ProviderUnavailable, RateLimited
-from connectors.types import Provider, SlackMessage, TokenGrant
+from connectors.types import ConnectedAccount, Provider, SlackMessage, TokenGrant
 
 logger = logging.getLogger(__name__)
 
@@ -265,6 +265,11 @@ class SlackConnector:
         }
         separator = "&" if "?" in self._authorize_url else "?"
         return f"{self._authorize_url}{separator}{urlencode(params, quote_via=quote)}"
+
+    def connect(self, *, code: str, redirect_uri: str, code_verifier: str) -> ConnectedAccount:
+        """The installed workspace; the channel picked at install becomes the target."""
+        install = self.exchange_install(code=code, redirect_uri=redirect_uri)
+        return ConnectedAccount(install.team_id, install.grant, install.channel_id)
 
     def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str) -> TokenGrant:
         """The bot token of exchange_install(); code_verifier is ignored (no PKCE at Slack).

@@ -19,8 +19,7 @@ import structlog
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from connectors.errors import AuthExpired, ConnectorError
-from connectors.slack.connector import SlackConnector
-from connectors.types import Provider, TokenGrant
+from connectors.types import Provider
 from db import encryption
 from hub.connections import service
 from hub.errors import BadRequest, Conflict
@@ -97,32 +96,15 @@ def _read_state(token: str, provider: Provider, nonce: str | None) -> _State:
     return state
 
 
-@dataclass(frozen=True)
-class _Connected:
-    external_id: str  # the mailbox address, or the Slack team id
-    grant: TokenGrant
-    notice_channel: str | None = None  # Slack: the channel picked at install
-
-
-def _exchange(rt: Runtime, provider: Provider, code: str, verifier: str) -> _Connected:
-    """The provider calls of a callback: trade the code, find whose account it is."""
-    redirect_uri = callback_url(rt, provider)
-    connector = rt.registry.oauth_connector(provider)
-    if isinstance(connector, SlackConnector):
-        # The install answer also names the workspace and the channel picked for notices.
-        install = connector.exchange_install(code=code, redirect_uri=redirect_uri)
-        return _Connected(install.team_id, install.grant, install.channel_id)
-    grant = connector.exchange_code(code=code, redirect_uri=redirect_uri, code_verifier=verifier)
-    return _Connected(connector.whoami(grant.access_token), grant)
-
-
 def finish_connect(
     rt: Runtime, provider: Provider, *, code: str, state_token: str, nonce: str | None
 ) -> uuid.UUID:
-    """Exchange the code, find the mailbox address, store the account, start its sync."""
+    """Exchange the code, name the account, store it and start what it needs."""
     state = _read_state(state_token, provider, nonce)
     try:
-        connected = _exchange(rt, provider, code, state.verifier)
+        connected = rt.registry.oauth_connector(provider).connect(
+            code=code, redirect_uri=callback_url(rt, provider), code_verifier=state.verifier
+        )
     except AuthExpired:
         raise BadRequest("the provider refused the sign-in code; start again") from None
     except ConnectorError as exc:
@@ -135,8 +117,8 @@ def finish_connect(
         account_id = service.connect_account(
             session, state.org_id, state.user_id, provider, connected.external_id, connected.grant
         )
-        if connected.notice_channel:
-            service.set_notice_channel(session, state.org_id, connected.notice_channel)
+        if provider == Provider.SLACK and connected.default_target:
+            service.set_notice_channel(session, state.org_id, connected.default_target)
         if provider in (Provider.GMAIL, Provider.OUTLOOK):
             enqueue_after_commit(session, JobName.SYNC_ACCOUNT, account_id=str(account_id))
             enqueue_after_commit(session, JobName.RENEW_WATCHES)

@@ -115,10 +115,10 @@ def mark_created(session: Session, task_id: uuid.UUID, remote: RemoteTask) -> No
 
 
 def _notes(task: Task, thread: Thread | None) -> str:
-    lines = [f"From the email thread: {thread.subject}" if thread else ""]
+    lines = [f"From the email thread: {thread.subject}"] if thread else []
     if task.assignee:
         lines.append(f"Assignee mentioned: {task.assignee}")
-    return "\n".join(line for line in lines if line)[:_NOTES_LIMIT]
+    return "\n".join(lines)[:_NOTES_LIMIT]
 
 
 def _priority(thread: Thread | None) -> str | None:

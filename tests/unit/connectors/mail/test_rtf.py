@@ -56,6 +56,7 @@ def test_a_text_rtf_part_is_read_when_there_is_no_plain_text() -> None:
     assert "signed contract" in parse_mime(data).text
 
 
-def test_garbage_is_a_defect_or_plain_text_never_an_error() -> None:
-    text, _ = rtf_to_plain(b"{\\rtf1 \\'zz unbalanced {{{")
-    assert isinstance(text, str)
+def test_broken_rtf_still_gives_its_words() -> None:
+    text, defect = rtf_to_plain(b"{\\rtf1 Hello \\'zz unbalanced {{{ {\\b world")
+    assert defect is None
+    assert text.split() == ["Hello", "zz", "unbalanced", "world"]
