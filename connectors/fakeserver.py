@@ -22,6 +22,10 @@ class RunningServer:
     _server: uvicorn.Server
     _thread: threading.Thread
 
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
@@ -39,22 +43,51 @@ class RunningServer:
 
 
 def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on right now; only for pointing a client at a dead address.
+
+    To serve on a port chosen in advance, use listening_socket: a port released and bound
+    again later can be taken in between by any socket on the machine.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         port: int = sock.getsockname()[1]
         return port
 
 
-def serve_in_thread(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
-    """Start uvicorn for app and return once it accepts connections."""
-    port = port or free_port(host)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+def listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A socket bound and listening now, whose port can go into settings before serving."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def port_of(sock: socket.socket) -> int:
+    port: int = sock.getsockname()[1]
+    return port
+
+
+def serve_in_thread(
+    app: Any, *, host: str = "127.0.0.1", port: int = 0, sock: socket.socket | None = None
+) -> RunningServer:
+    """Start uvicorn for app on sock (or a new socket on host:port); return once it serves."""
+    sock = sock or listening_socket(host, port)
+    host, port = sock.getsockname()[:2]
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"fake-{port}", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"fake-{port}", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
+            sock.close()
             raise RuntimeError(f"server on {host}:{port} did not start")
         time.sleep(0.01)
     return RunningServer(base_url=f"http://{host}:{port}", _server=server, _thread=thread)

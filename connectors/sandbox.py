@@ -8,6 +8,7 @@ base URL serves every provider.
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
@@ -48,7 +49,9 @@ class Sandbox:
         self.server.stop()
 
 
-def start_sandbox(*, port: int = 0, host: str = "127.0.0.1") -> Sandbox:
+def start_sandbox(
+    *, port: int = 0, host: str = "127.0.0.1", sock: socket.socket | None = None
+) -> Sandbox:
     """Every fake, seeded with the sandbox's demo mailboxes, workspace and task tools."""
     gmail = GmailFake()
     gmail.seed_sandbox(refresh_token=GMAIL_REFRESH_TOKEN)
@@ -62,5 +65,5 @@ def start_sandbox(*, port: int = 0, host: str = "127.0.0.1") -> Sandbox:
     notion.seed_sandbox()
     fakes = (gmail, graph, slack, clickup, notion)
     app = Starlette(routes=[route for fake in fakes for route in fake.routes()])
-    server = serve_in_thread(app, host=host, port=port)
+    server = serve_in_thread(app, host=host, port=port, sock=sock)
     return Sandbox(gmail, graph, slack, clickup, notion, server)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import httpx
 from sqlalchemy import func, select
 
-from connectors.fakeserver import free_port, serve_in_thread
+from connectors.fakeserver import listening_socket, port_of, serve_in_thread
 from connectors.sandbox import Sandbox
 from db.enums import OutboxStatus
 from db.migrate import upgrade
@@ -51,21 +51,21 @@ def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 30.0) ->
 
 def run_demo(say: Callable[[str], None], *, workdir: Path | None = None) -> dict[str, Any]:
     workdir = workdir or Path(tempfile.mkdtemp(prefix="inbox-hub-demo-"))
-    hub_port, fakes_port = free_port(), free_port()
+    hub_sock, fakes_sock = listening_socket(), listening_socket()
     settings = Settings(
         database_url=f"sqlite:///{workdir / 'demo.db'}",
         storage_dir=str(workdir / "objects"),
         redis_url="",
         sandbox=True,
-        sandbox_fakes_port=fakes_port,
-        public_base_url=f"http://127.0.0.1:{hub_port}",
+        sandbox_fakes_port=port_of(fakes_sock),
+        public_base_url=f"http://127.0.0.1:{port_of(hub_sock)}",
         log_level="WARNING",
     )
     upgrade(settings.database_url)
     say(f"1. database migrated (SQLite at {workdir / 'demo.db'}); jobs run in-process")
     rt = init_runtime(settings)
-    sandbox = start_fakes(settings)
-    hub = serve_in_thread(create_app(rt=rt), port=hub_port)
+    sandbox = start_fakes(settings, fakes_sock)
+    hub = serve_in_thread(create_app(rt=rt), sock=hub_sock)
     try:
         with rt.sessions.begin() as session:
             demo = seed_demo(session)

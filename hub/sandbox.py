@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -100,9 +101,12 @@ def demo_token(settings: Settings, principal: Principal) -> str:
     )
 
 
-def start_fakes(settings: Settings) -> fakes.Sandbox:
-    """Serve the fakes where the sandbox settings point, pushing to this hub's webhook."""
-    sandbox = fakes.start_sandbox(port=settings.sandbox_fakes_port)
+def start_fakes(settings: Settings, sock: socket.socket | None = None) -> fakes.Sandbox:
+    """Serve the fakes where the sandbox settings point, pushing to this hub's webhook.
+
+    sock, when given, is the listening socket for settings.sandbox_fakes_port.
+    """
+    sandbox = fakes.start_sandbox(port=settings.sandbox_fakes_port, sock=sock)
     sandbox.gmail.configure_push(
         f"{settings.public_base_url.rstrip('/')}/webhooks/gmail",
         audience=settings.gmail_push_audience,

@@ -61,7 +61,7 @@ def main() -> None:
     bare = serve_in_thread(Starlette(routes=[Route("/webhooks/gmail", _bare, methods=["POST"])]))
     with fresh_postgres_database(args.database_url) as url:
         upgrade(url)
-        port = int(fakes.base_url.rsplit(":", 1)[1])
+        port = fakes.server.port
         settings = Settings(
             database_url=url,
             redis_url="",

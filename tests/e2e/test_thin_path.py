@@ -21,7 +21,7 @@ from db.models import AIResult, InboundEvent, Message, Outbox, Thread
 from hub.connections.flows import renew_watches
 from hub.demo import wait_for
 from hub.queue import JobName, enqueue_now, set_publisher
-from tests.support.stack import Stack, celery_worker, running_stack, stack_settings
+from tests.support.stack import Stack, celery_worker, running_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -37,12 +37,14 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
     if request.param == "distributed":
         database_url = request.getfixturevalue("postgres_url")
         redis_url = request.getfixturevalue("redis_url")
-        settings = stack_settings(database_url, redis_url, tmp_path / "objects")
-        with running_stack(settings) as running, celery_worker(settings):
+        with (
+            running_stack(database_url, redis_url, tmp_path / "objects") as running,
+            celery_worker(running.settings),
+        ):
             yield running
     else:
-        settings = stack_settings(f"sqlite:///{tmp_path / 'hub.db'}", "", tmp_path / "objects")
-        with running_stack(settings) as running:
+        sqlite_url = f"sqlite:///{tmp_path / 'hub.db'}"
+        with running_stack(sqlite_url, "", tmp_path / "objects") as running:
             yield running
 
 

@@ -33,7 +33,7 @@ def sandbox_runtime(database_url: str, tmp_path: Path, **settings: Any) -> Itera
             database_url=database_url,
             redis_url="",
             sandbox=True,
-            sandbox_fakes_port=int(fakes.base_url.rsplit(":", 1)[1]),
+            sandbox_fakes_port=fakes.server.port,
             storage_dir=str(tmp_path / "objects"),
             **settings,
         )

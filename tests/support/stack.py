@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 from redis import Redis
 
-from connectors.fakeserver import RunningServer, free_port, serve_in_thread
+from connectors.fakeserver import RunningServer, listening_socket, port_of, serve_in_thread
 from connectors.sandbox import Sandbox, start_sandbox
 from db.migrate import upgrade
 from hub.app import create_app
@@ -47,26 +47,36 @@ class Stack:
         )
 
 
-def stack_settings(database_url: str, redis_url: str, storage_dir: Path) -> Settings:
+def stack_settings(
+    database_url: str, redis_url: str, storage_dir: Path, *, fakes_port: int, hub_port: int
+) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=redis_url,
         storage_dir=str(storage_dir),
         sandbox=True,
-        sandbox_fakes_port=free_port(),
-        public_base_url=f"http://127.0.0.1:{free_port()}",
+        sandbox_fakes_port=fakes_port,
+        public_base_url=f"http://127.0.0.1:{hub_port}",
         inbound_sweep_after_seconds=0,
         log_level="WARNING",
     )
 
 
 @contextmanager
-def running_stack(settings: Settings) -> Iterator[Stack]:
+def running_stack(database_url: str, redis_url: str, storage_dir: Path) -> Iterator[Stack]:
+    """Fakes and hub on sockets held from the moment their ports go into the settings."""
+    fakes_sock, hub_sock = listening_socket(), listening_socket()
+    settings = stack_settings(
+        database_url,
+        redis_url,
+        storage_dir,
+        fakes_port=port_of(fakes_sock),
+        hub_port=port_of(hub_sock),
+    )
     upgrade(settings.database_url)
     rt = init_runtime(settings)
-    fakes = start_sandbox(port=settings.sandbox_fakes_port)
-    hub_port = int(settings.public_base_url.rsplit(":", 1)[1])
-    hub = serve_in_thread(create_app(rt=rt), port=hub_port)
+    fakes = start_sandbox(sock=fakes_sock)
+    hub = serve_in_thread(create_app(rt=rt), sock=hub_sock)
     try:
         with rt.sessions.begin() as session:
             demo = seed_demo(session)

@@ -51,7 +51,7 @@ def pipeline(postgres_url: str, tmp_path: Path) -> Iterator[Pipeline]:
         database_url=postgres_url,
         redis_url="",
         sandbox=True,
-        sandbox_fakes_port=int(fakes.base_url.rsplit(":", 1)[1]),
+        sandbox_fakes_port=fakes.server.port,
         storage_dir=str(tmp_path / "objects"),
         ai_provider="openai",
         openai_base_url=f"{served.base_url}/v1",

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from connectors.fakemail import compose_message
-from connectors.fakeserver import RunningServer, free_port, serve_in_thread
+from connectors.fakeserver import RunningServer, listening_socket, port_of, serve_in_thread
 from connectors.sandbox import MAILBOX, OUTLOOK_MAILBOX, Sandbox
 from db.models import Account, InboundEvent, Subscription, Thread
 from hub.app import create_app
@@ -70,10 +70,10 @@ class World:
 
 @pytest.fixture
 def world(postgres_url: str, tmp_path: Path) -> Iterator[World]:
-    hub_port = free_port()
-    public = f"http://127.0.0.1:{hub_port}"
+    hub_sock = listening_socket()
+    public = f"http://127.0.0.1:{port_of(hub_sock)}"
     with sandbox_runtime(postgres_url, tmp_path, public_base_url=public) as box:
-        hub = serve_in_thread(create_app(rt=box.rt), port=hub_port)
+        hub = serve_in_thread(create_app(rt=box.rt), sock=hub_sock)
         try:
             demo = box.demo
             yield World(

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from connectors.fakeserver import RunningServer, free_port, serve_in_thread
+from connectors.fakeserver import RunningServer, serve_in_thread
 from connectors.sandbox import SLACK_BOT_TOKEN, SLACK_CHANNEL, SLACK_TEAM_ID
 from connectors.slack.fake import SlackFake
 from connectors.slack.signing import sign_slack_request
@@ -103,13 +103,12 @@ def harness(postgres_url: str) -> Iterator[Harness]:
         Route("/hooks/{name}", hooks.record, methods=["POST"]),
         Route("/hooks", hooks.listing, methods=["GET"]),
     ]
-    port = free_port()
-    server = serve_in_thread(Starlette(routes=routes), port=port)
+    server = serve_in_thread(Starlette(routes=routes))
     settings = Settings(
         database_url=postgres_url,
         redis_url="",
         sandbox=True,
-        sandbox_fakes_port=port,
+        sandbox_fakes_port=server.port,
         log_level="WARNING",
     )
     upgrade(postgres_url)

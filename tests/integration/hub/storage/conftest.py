@@ -22,6 +22,7 @@ import pytest
 from hub.storage.s3 import S3Store, build_s3_store
 
 START_TIMEOUT_SECONDS = 20.0
+START_ATTEMPTS = 5
 
 
 def _free_port() -> int:
@@ -30,26 +31,40 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    port = _free_port()
+def _start_moto(port: int) -> subprocess.Popen[bytes] | None:
+    """moto serving on port, or None when it exited first (the port was taken meanwhile)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while process.poll() is None:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/moto-api/data.json", timeout=1.0).is_success:
+                return process
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            pytest.fail(f"moto server did not answer on port {port}")
+        time.sleep(0.1)
+    return None
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    # The port is free when picked but can be taken before moto binds it: then try another.
+    for _ in range(START_ATTEMPTS):
+        port = _free_port()
+        process = _start_moto(port)
+        if process is not None:
+            break
+    else:
+        pytest.fail(f"moto server did not start in {START_ATTEMPTS} attempts")
     try:
-        while True:
-            try:
-                httpx.get(f"{endpoint}/moto-api/", timeout=1.0)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"moto server did not start on {endpoint}")
-                time.sleep(0.1)
-        yield endpoint
+        yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=10)
