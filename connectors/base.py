@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from connectors.mail.types import ParsedMessage
 from connectors.types import (
     ChangeBatch,
+    ChatChange,
     ConnectedAccount,
     Credentials,
     MessageRef,
@@ -66,6 +67,19 @@ class MessageSource(Protocol):
         self, credentials: Credentials, *, account: str, refs: Sequence[MessageRef]
     ) -> list[ParsedMessage]:
         """Fetch and parse messages; ones deleted meanwhile are skipped."""
+
+
+@runtime_checkable
+class ChatSource(Protocol):
+    """A source whose deliveries carry the message itself (Slack's Events API)."""
+
+    provider: Provider
+
+    def read_event(self, token: str, event: Mapping[str, Any]) -> ChatChange | None:
+        """The change an event makes, people and channel named; None for ones not kept.
+
+        Raises RateLimited / ProviderUnavailable when naming them may succeed later.
+        """
 
 
 @runtime_checkable

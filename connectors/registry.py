@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from connectors.base import (
     ChatSink,
+    ChatSource,
     MessageSource,
     OAuthConnector,
     TaskSink,
@@ -31,6 +32,7 @@ class Registry:
     chat_sinks: Mapping[Provider, ChatSink]
     task_sinks: Mapping[Provider, TaskSink]
     oauth: Mapping[Provider, OAuthConnector]
+    chat_sources: Mapping[Provider, ChatSource]
 
     def webhook_source(self, provider: Provider) -> WebhookSource:
         return _lookup(self.webhook_sources, provider, "webhooks")
@@ -50,6 +52,9 @@ class Registry:
     def oauth_connector(self, provider: Provider) -> OAuthConnector:
         return _lookup(self.oauth, provider, "connecting accounts")
 
+    def chat_source(self, provider: Provider) -> ChatSource:
+        return _lookup(self.chat_sources, provider, "chat events")
+
 
 def _lookup(table: Mapping[Provider, T], provider: Provider, capability: str) -> T:
     try:
@@ -66,6 +71,7 @@ def registry_from(connectors: Iterable[object]) -> Registry:
     chat: dict[Provider, ChatSink] = {}
     tasks: dict[Provider, TaskSink] = {}
     oauth: dict[Provider, OAuthConnector] = {}
+    chat_sources: dict[Provider, ChatSource] = {}
     for connector in connectors:
         if isinstance(connector, WebhookSource):
             webhook[connector.provider] = connector
@@ -79,4 +85,6 @@ def registry_from(connectors: Iterable[object]) -> Registry:
             tasks[connector.provider] = connector
         if isinstance(connector, OAuthConnector):
             oauth[connector.provider] = connector
-    return Registry(webhook, messages, refreshers, chat, tasks, oauth)
+        if isinstance(connector, ChatSource):
+            chat_sources[connector.provider] = connector
+    return Registry(webhook, messages, refreshers, chat, tasks, oauth, chat_sources)

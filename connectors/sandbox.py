@@ -29,7 +29,14 @@ MICROSOFT_CLIENT_ID = "sandbox-microsoft-client"
 MICROSOFT_CLIENT_SECRET = "sandbox-microsoft-secret"  # noqa: S105 - a fake's credential
 SLACK_TEAM_ID = "T0SANDBOX"
 SLACK_BOT_TOKEN = "xoxb-sandbox-bot-token"  # noqa: S105 - a fake's credential
-SLACK_CHANNEL = "C0INBOX"
+SLACK_CHANNEL = "C0INBOX"  # where the hub posts its notices
+SLACK_TEAM_CHANNEL = "C0GENERAL"  # where people talk: its messages become threads
+# The sandbox workspace's people (users.info): id, handle, full name; email handle@example.org.
+SLACK_USERS = (
+    ("U0USER001", "priya", "Priya Shah"),
+    ("U0USER002", "marco", "Marco Rossi"),
+    ("U0USER003", "lena", "Lena Fischer"),
+)
 
 
 @dataclass
@@ -58,7 +65,13 @@ def start_sandbox(
     graph = GraphFake(client_id=MICROSOFT_CLIENT_ID, client_secret=MICROSOFT_CLIENT_SECRET)
     graph.seed_sandbox(address=OUTLOOK_MAILBOX, refresh_token=OUTLOOK_REFRESH_TOKEN)
     slack = SlackFake()
-    slack.add_workspace(SLACK_TEAM_ID, SLACK_BOT_TOKEN, [SLACK_CHANNEL])
+    slack.add_workspace(
+        SLACK_TEAM_ID, SLACK_BOT_TOKEN, {SLACK_CHANNEL: "inbox", SLACK_TEAM_CHANNEL: "general"}
+    )
+    for user_id, name, real_name in SLACK_USERS:
+        slack.add_user(
+            SLACK_TEAM_ID, user_id, name=name, real_name=real_name, email=f"{name}@example.org"
+        )
     clickup = ClickUpFake()
     clickup.seed_sandbox()
     notion = NotionFake()

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from connectors.mail.types import ParsedMessage
+
 
 class Provider(StrEnum):
     GMAIL = "gmail"
@@ -33,12 +35,13 @@ class WebhookRequest:
 
 
 class NotificationKind(StrEnum):
-    """What a notification asks of the hub; every kind ends in a sync of the account."""
+    """What a notification asks of the hub: a sync of the account, or to take its message."""
 
     CHANGES = "changes"  # new mail: sync from the stored cursor
     WATCH_EXPIRING = "watch_expiring"  # renew the subscription first (Graph reauthorization)
     WATCH_REMOVED = "watch_removed"  # create a new subscription first
     MISSED = "missed"  # the provider dropped notifications: sync (the cursor covers the gap)
+    MESSAGE = "message"  # the delivery carries the message itself (Slack): no sync
 
 
 @dataclass(frozen=True)
@@ -156,3 +159,21 @@ class RemoteTask:
 
     remote_id: str
     url: str | None = None
+
+
+class ChatChangeKind(StrEnum):
+    POSTED = "posted"
+    EDITED = "edited"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class ChatChange:
+    """What one chat event did to one message; message is None for a deletion.
+
+    provider_id identifies the message within its account (Slack: "channel:ts").
+    """
+
+    kind: ChatChangeKind
+    provider_id: str
+    message: ParsedMessage | None = None

@@ -107,11 +107,13 @@ def start_fakes(settings: Settings, sock: socket.socket | None = None) -> fakes.
     sock, when given, is the listening socket for settings.sandbox_fakes_port.
     """
     sandbox = fakes.start_sandbox(port=settings.sandbox_fakes_port, sock=sock)
+    base = settings.public_base_url.rstrip("/")
     sandbox.gmail.configure_push(
-        f"{settings.public_base_url.rstrip('/')}/webhooks/gmail",
+        f"{base}/webhooks/gmail",
         audience=settings.gmail_push_audience,
         service_account=settings.gmail_push_service_account,
     )
+    sandbox.slack.configure_events(f"{base}/slack/events", settings.slack_signing_secret)
     return sandbox
 
 

@@ -41,8 +41,8 @@ class AttachmentInfo:
 class ParsedMessage:
     """One message, whatever its source.
 
-    provider_id / provider_thread_id: Gmail id / threadId, Graph id / conversationId, or
-    for bare MIME the Message-ID and None.
+    provider_id / provider_thread_id: Gmail id / threadId, Graph id / conversationId,
+    Slack "channel:ts" / "channel:thread_ts", or for bare MIME the Message-ID and None.
     """
 
     provider_id: str
@@ -69,7 +69,7 @@ class ParsedMessage:
     forwarded: str = ""  # a forwarded message with its From/Date/Subject block
     html: str = ""  # the HTML body, sanitized (no scripts, handlers or remote loads)
     language: str | None = None  # ISO 639-1 code of visible_text, None when unsure
-    source: str = "mime"  # "mime", "gmail" or "graph"
+    source: str = "mime"  # "mime", "gmail", "graph" or "slack"
     # The original RFC 822 bytes when the source had them (MIME, Gmail format=raw), kept
     # so the hub can store the message as received.
     raw: bytes | None = field(default=None, compare=False, repr=False)

@@ -1,8 +1,10 @@
 """Slack Web API client for the hub's outbound messages (a ChatSink) and app installs.
 
 Tokens are per workspace, so each call builds a cheap slack_sdk WebClient for the
-token it is given; nothing is cached between calls. Every failure is mapped onto the
-connector error family so the outbox can decide what to do.
+token it is given. Only people's and channels' names are remembered (for an hour), so
+that reading a message event (a ChatSource) does not ask Slack for them every time.
+Every failure is mapped onto the connector error family so the outbox can decide what
+to do.
 
 Installing the app into a workspace ("Add to Slack") is Slack's OAuth v2 flow: the
 browser goes to authorize_url(), Slack redirects back with a code, and exchange_install()
@@ -25,7 +27,18 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web import SlackResponse
 
 from connectors.errors import AuthExpired, ConnectorError, ProviderUnavailable, RateLimited
-from connectors.types import ConnectedAccount, Provider, SlackMessage, TokenGrant
+from connectors.mail.types import Address
+from connectors.slack.directory import TimedCache
+from connectors.slack.events import parsed_message, read_message_event
+from connectors.slack.plaintext import mentioned_users
+from connectors.types import (
+    ChatChange,
+    ChatChangeKind,
+    ConnectedAccount,
+    Provider,
+    SlackMessage,
+    TokenGrant,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +172,8 @@ class SlackConnector:
         self._authorize_url = authorize_url_base
         self._bot_scopes = tuple(bot_scopes)
         self._clock = clock
+        self._people: TimedCache[Address] = TimedCache()
+        self._channels: TimedCache[str] = TimedCache()
 
     def _client(self, token: str | None) -> WebClient:
         return WebClient(
@@ -247,6 +262,61 @@ class SlackConnector:
         """auth.test; returns the team (workspace) id the token belongs to."""
         response = self._call("auth.test", token, lambda client: client.auth_test())
         return str(response["team_id"])
+
+    # ChatSource: message events from the Events API
+
+    def read_event(self, token: str, event: Mapping[str, Any]) -> ChatChange | None:
+        """The change a message event makes, with its author, mentions and channel named."""
+        change = read_message_event(event)
+        if change is None:
+            return None
+        if change.kind is ChatChangeKind.DELETED:
+            return ChatChange(change.kind, change.provider_id)
+        users = [change.user, *mentioned_users(change.text)]
+        people = {user: self.person(token, user) for user in dict.fromkeys(users)}
+        message = parsed_message(
+            change, channel_name=self.channel_name(token, change.channel), people=people
+        )
+        return ChatChange(change.kind, change.provider_id, message)
+
+    def person(self, token: str, user: str) -> Address:
+        """users.info: the person's name and email (when the app may read it).
+
+        A lookup Slack refuses (user_not_found, missing_scope) leaves the bare id;
+        RateLimited and ProviderUnavailable propagate, so the caller can try again.
+        """
+        cached = self._people.get((token, user))
+        if cached is not None:
+            return cached
+        try:
+            response = self._call("users.info", token, lambda client: client.users_info(user=user))
+            address = _address_of(response.get("user") or {}, user)
+        except (RateLimited, ProviderUnavailable):
+            raise
+        except ConnectorError:
+            address = Address(name=user, email="")
+        self._people.put((token, user), address)
+        return address
+
+    def channel_name(self, token: str, channel: str) -> str:
+        """conversations.info: the channel's name; a direct message is named "dm"."""
+        cached = self._channels.get((token, channel))
+        if cached is not None:
+            return cached
+        try:
+            response = self._call(
+                "conversations.info",
+                token,
+                lambda client: client.conversations_info(channel=channel),
+            )
+            info = response.get("channel") or {}
+            name = "dm" if info.get("is_im") else str(info.get("name") or channel)
+        except (RateLimited, ProviderUnavailable):
+            raise
+        except ConnectorError:
+            name = channel
+        self._channels.put((token, channel), name)
+        return name
 
     # OAuthConnector: Slack's OAuth v2 install ("Add to Slack")
 
@@ -349,3 +419,15 @@ def _install_from(data: Mapping[str, Any], *, now: datetime) -> SlackInstall:
         bot_user_id=str(data.get("bot_user_id") or ""),
         channel_id=channel if isinstance(channel, str) and channel else None,
     )
+
+
+def _address_of(user: Mapping[str, Any], user_id: str) -> Address:
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("real_name")
+        or user.get("real_name")
+        or profile.get("display_name")
+        or user.get("name")
+        or user_id
+    )
+    return Address(name=str(name), email=str(profile.get("email") or "").lower())

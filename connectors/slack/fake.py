@@ -10,6 +10,11 @@ process (fake.messages, fake.calls) and over HTTP under /_fake/slack/.
 It also installs the app (OAuth v2, see fake_oauth): GET /oauth/v2/authorize consents at
 once and redirects back with a code; POST /api/oauth.v2.access trades it for a new bot
 token of the chosen workspace, which every other method then accepts.
+
+And it plays the Events API (see fake_events): once configure_events() names the app's
+Request URL, a human's say / edit / delete is stored and POSTed there as a signed
+event_callback (message, message_changed, message_deleted); redeliver() replays one the
+way Slack's retries do. users.info and conversations.info describe who and where.
 """
 
 from __future__ import annotations
@@ -30,11 +35,14 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from connectors.fakeoauth import redirect_with
+from connectors.slack import fake_events
+from connectors.slack.fake_events import EventsTarget, FakeUser
 from connectors.slack.fake_oauth import (
     AccessRefused,
     InstallCode,
@@ -65,7 +73,7 @@ class FakeWorkspace:
     app_id: str = "A0123ABCD"
     revoked: bool = False
     # Installs: the channel an install picks by default (the first one added), the
-    # channels' display names (else "#" + id), and who clicks "Allow".
+    # channels' names without "#" (else the lower-cased id), and who clicks "Allow".
     default_channel: str | None = None
     channel_names: dict[str, str] = field(default_factory=dict)
     installer_user_id: str = "U0USER001"
@@ -109,6 +117,9 @@ class SlackFake:
     redirect_uris: Sequence[str] | None = None
     # Every completed install: team_id, channel_id, scopes, bot_token.
     installs: list[dict[str, Any]] = field(default_factory=list)
+    # Every Events API POST: event_id, type, subtype, retry_num, status (None: unreachable
+    # or no Request URL configured).
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -122,12 +133,18 @@ class SlackFake:
         self._faults: dict[str, deque[_Fault]] = {}
         self._expired_triggers: set[str] = set()
         self._seq = itertools.count(1)
+        self._users: dict[str, dict[str, FakeUser]] = {}  # team_id -> user_id -> user
+        self._im_users: dict[tuple[str, str], str] = {}  # (team_id, D…) -> the human
+        self._events: EventsTarget | None = None
+        self._envelopes: dict[str, bytes] = {}  # event_id -> the exact body sent
         self._handlers: dict[str, Callable[[_Call], Result]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
             "chat.update": self._update,
             "chat.postEphemeral": self._post_ephemeral,
             "conversations.replies": self._replies,
+            "conversations.info": self._conversations_info,
+            "users.info": self._users_info,
             "views.open": self._views_open,
             "views.publish": self._views_publish,
         }
@@ -139,19 +156,81 @@ class SlackFake:
     # ---- test controls -------------------------------------------------------------
 
     def add_workspace(
-        self, team_id: str, bot_token: str, channels: list[str], **details: Any
+        self,
+        team_id: str,
+        bot_token: str,
+        channels: Sequence[str] | Mapping[str, str],
+        **details: Any,
     ) -> FakeWorkspace:
+        """A workspace reachable with bot_token; channels are ids, or ids -> names."""
+        ids = list(channels)
         workspace = FakeWorkspace(
             team_id=team_id,
             bot_token=bot_token,
-            channels=set(channels),
-            default_channel=channels[0] if channels else None,
+            channels=set(ids),
+            default_channel=ids[0] if ids else None,
         )
+        if isinstance(channels, Mapping):
+            workspace.channel_names = {c: _bare(n) for c, n in channels.items()}
         for key, value in details.items():
             setattr(workspace, key, value)
         with self._lock:
             self._workspaces[bot_token] = workspace
         return workspace
+
+    def add_channel(self, team_id: str, channel: str, *, name: str | None = None) -> None:
+        """Add a channel (C…, G… private, D… a DM) to every token of the workspace."""
+        with self._lock:
+            workspaces = [ws for ws in self._workspaces.values() if ws.team_id == team_id]
+            if not workspaces:
+                raise LookupError(f"no workspace {team_id}")
+            for ws in workspaces:
+                ws.channels.add(channel)
+                if name is not None:
+                    ws.channel_names[channel] = _bare(name)
+
+    def add_user(
+        self,
+        team_id: str,
+        user_id: str,
+        *,
+        name: str,
+        real_name: str,
+        email: str | None = None,
+        is_bot: bool = False,
+        display_name: str | None = None,
+        tz: str = fake_events.DEFAULT_TZ,
+    ) -> None:
+        """A member users.info describes (display_name defaults to name)."""
+        user = FakeUser(
+            id=user_id,
+            team_id=team_id,
+            name=name,
+            real_name=real_name,
+            email=email,
+            is_bot=is_bot,
+            display_name=display_name,
+            tz=tz,
+        )
+        with self._lock:
+            self._users.setdefault(team_id, {})[user_id] = user
+
+    def configure_events(
+        self,
+        url: str,
+        signing_secret: str,
+        *,
+        verification_token: str = fake_events.VERIFICATION_TOKEN,
+        timeout: float = 10.0,
+    ) -> None:
+        """Send event_callback deliveries to url (the app's POST /slack/events).
+
+        Each is signed v0 with signing_secret and a fresh timestamp. Slack gives up on
+        an answer after 3 s; timeout is longer so a slow test does not lose its event.
+        """
+        target = EventsTarget(url, signing_secret, verification_token, timeout)
+        with self._lock:
+            self._events = target
 
     def deny_next_consent(self, count: int = 1) -> None:
         """The next `count` installs are declined: redirect with error=access_denied."""
@@ -213,11 +292,153 @@ class SlackFake:
             self.views.clear()
             self.calls.clear()
             self.installs.clear()
+            self.deliveries.clear()
+            self._envelopes.clear()
             self._faults.clear()
 
     def messages_in(self, channel: str) -> list[dict[str, Any]]:
         with self._lock:
             return [dict(m) for m in self.messages if m["channel"] == channel]
+
+    # ---- the Events API: a human's messages, delivered to the app ------------------
+
+    def say(
+        self,
+        team_id: str,
+        channel: str,
+        user: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+    ) -> dict[str, Any]:
+        """user posts text (in Slack markup: &amp; &lt; &gt;, <@U…>, <https://…|label>).
+
+        Stored for conversations.replies, then delivered as a `message` event. Returns
+        {ts, event_id, status, envelope}; status is the app's HTTP answer, None when no
+        Request URL is configured or it could not be reached. Raises LookupError for
+        an unknown workspace, channel or thread.
+        """
+        ws = self._team_workspace(team_id)
+        if channel not in ws.channels:
+            raise LookupError(f"channel_not_found: {channel}")
+        ts = self._next_ts()
+        record = self._record(
+            ws.team_id, channel, ts, text, fake_events.rich_text_blocks(text), user=user
+        )
+        record["client_msg_id"] = fake_events.new_client_msg_id()
+        with self._lock:
+            if thread_ts is not None:
+                parent = self._find_message(ws.team_id, channel, thread_ts)
+                # A reply to a reply joins the parent's thread, as in Slack's clients.
+                record["thread_ts"] = parent["thread_ts"] or parent["ts"]
+                if parent["thread_ts"]:
+                    parent = self._find_message(ws.team_id, channel, parent["thread_ts"])
+                record["parent_user_id"] = parent["user"]
+            if channel.startswith("D") and user != ws.bot_user_id:
+                self._im_users.setdefault((ws.team_id, channel), user)
+            self.messages.append(record)
+            event = fake_events.message_event(record)
+        return {"ts": ts, **self._deliver_event(ws, event)}
+
+    def edit(self, team_id: str, channel: str, ts: str, new_text: str) -> dict[str, Any]:
+        """Its author edits a stored message: delivered as subtype message_changed."""
+        ws = self._team_workspace(team_id)
+        event_ts = self._next_ts()
+        with self._lock:
+            record = self._find_message(ws.team_id, channel, ts)
+            previous = dict(record)
+            record["text"] = new_text
+            record["blocks"] = fake_events.rich_text_blocks(new_text)
+            record["edited"] = {"user": record["user"] or ws.bot_user_id, "ts": event_ts}
+            event = fake_events.changed_event(previous, record, event_ts)
+        return {"ts": ts, "event_ts": event_ts, **self._deliver_event(ws, event)}
+
+    def delete(self, team_id: str, channel: str, ts: str) -> dict[str, Any]:
+        """A stored message is deleted: delivered as subtype message_deleted."""
+        ws = self._team_workspace(team_id)
+        event_ts = self._next_ts()
+        with self._lock:
+            record = self._find_message(ws.team_id, channel, ts)
+            self.messages.remove(record)
+            event = fake_events.deleted_event(record, event_ts)
+        return {"ts": ts, "event_ts": event_ts, **self._deliver_event(ws, event)}
+
+    def redeliver(
+        self, event_id: str, *, retry_num: int, reason: str = "http_timeout"
+    ) -> int | None:
+        """Slack's retry of a delivered event: the same body, signed afresh, with
+        X-Slack-Retry-Num / X-Slack-Retry-Reason. The HTTP status, None if unreachable.
+        """
+        if not 1 <= retry_num <= fake_events.MAX_RETRIES:
+            raise ValueError(f"Slack retries 1..{fake_events.MAX_RETRIES} times")
+        if reason not in fake_events.RETRY_REASONS:
+            raise ValueError(f"unknown retry reason {reason!r}")
+        with self._lock:
+            body = self._envelopes.get(event_id)
+            target = self._events
+        if body is None:
+            raise LookupError(f"no event {event_id}")
+        if target is None:
+            raise LookupError("no Request URL: call configure_events first")
+        status = fake_events.post(target, body, retry=(retry_num, reason))
+        envelope = json.loads(body)
+        self._log_delivery(envelope["event"], event_id, status, retry_num=retry_num)
+        return status
+
+    def _deliver_event(self, ws: FakeWorkspace, event: Mapping[str, Any]) -> dict[str, Any]:
+        """Wrap, remember and POST event (outside the lock: the app calls back in)."""
+        with self._lock:
+            target = self._events
+            event_id = fake_events.new_event_id()
+            while event_id in self._envelopes:
+                event_id = fake_events.new_event_id()
+            envelope = fake_events.envelope(
+                event,
+                team_id=ws.team_id,
+                app_id=ws.app_id,
+                bot_user_id=ws.bot_user_id,
+                event_id=event_id,
+                verification_token=(
+                    target.verification_token if target else fake_events.VERIFICATION_TOKEN
+                ),
+            )
+            body = fake_events.encode(envelope)
+            self._envelopes[event_id] = body
+        status = None if target is None else fake_events.post(target, body)
+        self._log_delivery(event, event_id, status, retry_num=0)
+        return {"event_id": event_id, "status": status, "envelope": envelope}
+
+    def _log_delivery(
+        self, event: Mapping[str, Any], event_id: str, status: int | None, *, retry_num: int
+    ) -> None:
+        with self._lock:
+            self.deliveries.append(
+                {
+                    "event_id": event_id,
+                    "type": event["type"],
+                    "subtype": event.get("subtype"),
+                    "retry_num": retry_num,
+                    "status": status,
+                }
+            )
+
+    def _team_workspace(self, team_id: str | None) -> FakeWorkspace:
+        """The workspace of team_id (None: the first one added), by a live token if any."""
+        with self._lock:
+            workspaces = list(self._workspaces.values())
+        if team_id is None and workspaces:
+            team_id = workspaces[0].team_id
+        matching = [ws for ws in workspaces if ws.team_id == team_id]
+        if not matching:
+            raise LookupError(f"no workspace {team_id}")
+        return next((ws for ws in reversed(matching) if not ws.revoked), matching[-1])
+
+    def _find_message(self, team: str, channel: str, ts: str) -> dict[str, Any]:
+        """The stored message (callers hold the lock)."""
+        for message in self.messages:
+            if message["team"] == team and message["channel"] == channel and message["ts"] == ts:
+                return message
+        raise LookupError(f"message_not_found: {channel} {ts}")
 
     # ---- ASGI ----------------------------------------------------------------------
 
@@ -232,6 +453,13 @@ class SlackFake:
             Route("/_fake/slack/fail", self._control_fail, methods=["POST"]),
             Route("/_fake/slack/reset", self._control_reset, methods=["POST"]),
             Route("/_fake/slack/deny-consent", self._control_deny_consent, methods=["POST"]),
+            Route("/_fake/slack/users", self._control_add_user, methods=["POST"]),
+            Route("/_fake/slack/events", self._control_configure_events, methods=["POST"]),
+            Route("/_fake/slack/say", self._control_say, methods=["POST"]),
+            Route("/_fake/slack/edit", self._control_edit, methods=["POST"]),
+            Route("/_fake/slack/delete", self._control_delete, methods=["POST"]),
+            Route("/_fake/slack/redeliver", self._control_redeliver, methods=["POST"]),
+            Route("/_fake/slack/deliveries", self._control_deliveries, methods=["GET"]),
         ]
 
     def asgi_app(self) -> Starlette:
@@ -277,8 +505,103 @@ class SlackFake:
 
     async def _control_add_workspace(self, request: Request) -> Response:
         body = await request.json()
-        self.add_workspace(str(body["team_id"]), str(body["bot_token"]), list(body["channels"]))
+        channels = body["channels"]
+        self.add_workspace(
+            str(body["team_id"]),
+            str(body["bot_token"]),
+            {str(k): str(v) for k, v in channels.items()}
+            if isinstance(channels, dict)
+            else [str(c) for c in channels],
+        )
         return JSONResponse({"ok": True})
+
+    async def _control_add_user(self, request: Request) -> Response:
+        try:
+            body = await _control_body(request)
+            team_id = self._team_workspace(body.get("team_id")).team_id
+            self.add_user(
+                team_id,
+                str(body["user_id"]),
+                name=str(body["name"]),
+                real_name=str(body["real_name"]),
+                email=body.get("email"),
+                is_bot=bool(body.get("is_bot", False)),
+            )
+        except LookupError as exc:
+            return _control_error(exc)
+        return JSONResponse({"ok": True})
+
+    async def _control_configure_events(self, request: Request) -> Response:
+        try:
+            body = await _control_body(request)
+            self.configure_events(str(body["url"]), str(body["signing_secret"]))
+        except LookupError as exc:
+            return _control_error(exc)
+        return JSONResponse({"ok": True})
+
+    async def _control_say(self, request: Request) -> Response:
+        try:
+            body = await _control_body(request)
+            thread_ts = body.get("thread_ts")
+            # say() POSTs the event synchronously; a worker thread keeps this loop free
+            # for the app, which may be served here and call back into the fake.
+            result = await run_in_threadpool(
+                self.say,
+                self._team_workspace(body.get("team_id")).team_id,
+                str(body["channel"]),
+                str(body["user"]),
+                str(body["text"]),
+                thread_ts=None if thread_ts is None else str(thread_ts),
+            )
+        except LookupError as exc:
+            return _control_error(exc)
+        return JSONResponse(result)
+
+    async def _control_edit(self, request: Request) -> Response:
+        try:
+            body = await _control_body(request)
+            result = await run_in_threadpool(
+                self.edit,
+                self._team_workspace(body.get("team_id")).team_id,
+                str(body["channel"]),
+                str(body["ts"]),
+                str(body["text"]),
+            )
+        except LookupError as exc:
+            return _control_error(exc)
+        return JSONResponse(result)
+
+    async def _control_delete(self, request: Request) -> Response:
+        try:
+            body = await _control_body(request)
+            result = await run_in_threadpool(
+                self.delete,
+                self._team_workspace(body.get("team_id")).team_id,
+                str(body["channel"]),
+                str(body["ts"]),
+            )
+        except LookupError as exc:
+            return _control_error(exc)
+        return JSONResponse(result)
+
+    async def _control_redeliver(self, request: Request) -> Response:
+        try:
+            body = await _control_body(request)
+            status = await run_in_threadpool(
+                self.redeliver,
+                str(body["event_id"]),
+                retry_num=int(body.get("retry_num", 1)),
+                reason=str(body.get("reason", "http_timeout")),
+            )
+        except LookupError as exc:
+            return _control_error(exc)
+        except ValueError as exc:
+            return JSONResponse({"ok": False, "error": str(exc)}, status_code=400)
+        return JSONResponse({"ok": True, "status": status})
+
+    async def _control_deliveries(self, request: Request) -> Response:
+        with self._lock:
+            return JSONResponse({"deliveries": [dict(d) for d in self.deliveries]})
 
     async def _control_fail(self, request: Request) -> Response:
         body = await request.json()
@@ -382,7 +705,7 @@ class SlackFake:
             "is_enterprise_install": False,
         }
         if "incoming-webhook" in issued.scopes and issued.channel_id is not None:
-            name = ws.channel_names.get(issued.channel_id, f"#{issued.channel_id.lower()}")
+            name = "#" + _channel_name(ws, issued.channel_id)
             hook = secrets.token_urlsafe(18)
             result["incoming_webhook"] = {
                 "channel": name,
@@ -571,9 +894,11 @@ class SlackFake:
         messages = []
         for m in page:
             item: Result = {"type": "message", "text": m["text"], "ts": m["ts"]}
-            for key in ("user", "bot_id", "thread_ts"):
+            for key in ("user", "bot_id", "thread_ts", "client_msg_id", "parent_user_id"):
                 if m.get(key):
                     item[key] = m[key]
+            if isinstance(m.get("edited"), dict):
+                item["edited"] = dict(m["edited"])
             if m["blocks"]:
                 item["blocks"] = m["blocks"]
             messages.append(item)
@@ -581,6 +906,34 @@ class SlackFake:
         if has_more:
             result["response_metadata"] = {"next_cursor": _encode_cursor(offset + limit)}
         return result
+
+    def _users_info(self, call: _Call) -> Result:
+        user_id = str(call.params.get("user") or "")
+        ws = call.workspace
+        with self._lock:
+            user = self._users.get(ws.team_id, {}).get(user_id)
+        if user is None and user_id and user_id == ws.bot_user_id:
+            user = FakeUser(
+                id=ws.bot_user_id,
+                team_id=ws.team_id,
+                name="tasks_bot",
+                real_name="Tasks Bot",
+                is_bot=True,
+                display_name="",
+                bot_id=ws.bot_id,
+                app_id=ws.app_id,
+            )
+        if user is None:
+            raise ApiError("user_not_found")
+        return {"user": user.wire()}
+
+    def _conversations_info(self, call: _Call) -> Result:
+        channel = self._channel(call)
+        ws = call.workspace
+        with self._lock:
+            im_user = self._im_users.get((ws.team_id, channel))
+        name = _channel_name(ws, channel)
+        return {"channel": fake_events.channel_wire(channel, name, ws.team_id, im_user=im_user)}
 
     def _check_view(self, call: _Call, expected_type: str) -> dict[str, Any]:
         view = _parse_json_param(call.params.get("view"), "invalid_arguments")
@@ -644,6 +997,36 @@ class SlackFake:
 
 
 # ---- wire helpers ------------------------------------------------------------------
+
+
+def _bare(name: str) -> str:
+    return name.removeprefix("#")
+
+
+def _channel_name(ws: FakeWorkspace, channel: str) -> str:
+    """The channel's name without "#"; one derived from the id when none was given."""
+    return ws.channel_names.get(channel) or channel.lower()
+
+
+async def _control_body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        raise _BadControl("expected a JSON object") from None
+    if not isinstance(body, dict):
+        raise _BadControl("expected a JSON object")
+    return body
+
+
+class _BadControl(LookupError):
+    """A control request the fake cannot act on (answered 400, not 404)."""
+
+
+def _control_error(exc: LookupError) -> Response:
+    if isinstance(exc, KeyError):
+        return JSONResponse({"ok": False, "error": f"missing field {exc}"}, status_code=400)
+    status = 400 if isinstance(exc, _BadControl) else 404
+    return JSONResponse({"ok": False, "error": str(exc)}, status_code=status)
 
 
 def _error_page(refused: InstallRefused) -> Response:

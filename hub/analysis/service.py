@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ai.types import AIResult as StepResult
 from ai.types import MessageInput, Summary, ThreadInput, Triage
+from connectors.types import Provider
 from db.enums import TaskStatus
 from db.models import Account, AIResult, Message, Organization, Task, Thread
 from hub.db_ops import insert_ignoring_conflicts
@@ -280,6 +281,9 @@ def _queue_notice(
     org = session.get(Organization, thread.org_id)
     if org is None or not org.slack_channel_id:
         return
+    owner = session.get(Account, thread.account_id)
+    if owner is not None and owner.provider == Provider.SLACK:
+        return  # the conversation is in Slack already; its tasks are offered in the API
     latest = session.execute(
         select(Message.sender_name, Message.sender_email)
         .where(Message.thread_id == thread.id)

@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from connectors.mail.types import Address, AttachmentInfo, ParsedMessage
-from db.models import Account, Attachment, Message, Thread
+from db.models import Account, AIResult, Attachment, Message, Thread
 from hub.errors import NotFound
 from hub.storage.messages import MessageObjects
 from hub.storage.store import StoredObject
@@ -124,6 +124,56 @@ def _touch_thread(thread: Thread, parsed: ParsedMessage) -> None:
     sent = parsed.date or datetime.now(UTC)
     if thread.last_message_at is None or sent > thread.last_message_at:
         thread.last_message_at = sent
+
+
+def edit_message(session: Session, account: Account, parsed: ParsedMessage) -> uuid.UUID | None:
+    """Replace a stored message's text with its edited version; its thread, if stored.
+
+    An edit of a message never stored (sent before the app joined) is stored as new.
+    """
+    row = session.scalars(
+        select(Message).where(
+            Message.account_id == account.id, Message.provider_message_id == parsed.provider_id
+        )
+    ).one_or_none()
+    if row is None:
+        return next(iter(ingest_messages(session, account, [parsed]).threads), None)
+    row.text, row.visible_text, row.language = parsed.text, parsed.visible_text, parsed.language
+    thread = session.get(Thread, row.thread_id)
+    if thread is not None:
+        thread.analysis_requested_at = datetime.now(UTC)
+    return row.thread_id
+
+
+def forget_message(session: Session, account: Account, provider_id: str) -> Thread | None:
+    """Delete a message the sender deleted; its thread, None when it was not stored.
+
+    A thread left without messages also loses what was derived from them (summary,
+    triage, the stored AI outputs), so nothing of the deleted text stays readable.
+    """
+    row = session.scalars(
+        select(Message).where(
+            Message.account_id == account.id, Message.provider_message_id == provider_id
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    thread = session.get(Thread, row.thread_id)
+    session.execute(delete(Attachment).where(Attachment.message_id == row.id))
+    session.delete(row)
+    session.flush()
+    if thread is None:
+        return None
+    thread.message_count = max(0, (thread.message_count or 1) - 1)
+    if thread.message_count:
+        thread.analysis_requested_at = datetime.now(UTC)
+    else:
+        thread.summary = thread.category = thread.priority = None
+        thread.needs_reply = None
+        thread.analysis_requested_at = None
+        # Token counts stay for the monthly budget; the outputs quoted the deleted text.
+        session.execute(update(AIResult).where(AIResult.thread_id == thread.id).values(output={}))
+    return thread
 
 
 def list_threads(

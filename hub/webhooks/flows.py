@@ -1,14 +1,17 @@
-"""Processing one recorded notification: claim, sync its account, mark it handled."""
+"""Recorded notifications: claim one, sync its account or take its message, mark it done."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import structlog
 
 from connectors.errors import AuthExpired, ConnectorError
-from connectors.types import NotificationKind
+from connectors.types import Notification, NotificationKind, Provider
+from hub.connections.chat import take_chat_event
 from hub.connections.flows import ensure_watch, sync_account
 from hub.connections.service import find_account
 from hub.errors import RetryLater
@@ -32,11 +35,15 @@ def process_inbound_event(event_id: uuid.UUID, *, rt: Runtime) -> None:
             return
         account_id = account.id
         kind = NotificationKind(event.payload.get("kind", NotificationKind.CHANGES))
+        carried = event.payload.get("event") if kind == NotificationKind.MESSAGE else None
     try:
-        if kind in (NotificationKind.WATCH_EXPIRING, NotificationKind.WATCH_REMOVED):
-            recreate = kind == NotificationKind.WATCH_REMOVED
-            ensure_watch(account_id, rt=rt, recreate=recreate)
-        sync_account(account_id, rt=rt)
+        if carried is not None:
+            take_chat_event(account_id, carried, rt=rt)
+        else:
+            if kind in (NotificationKind.WATCH_EXPIRING, NotificationKind.WATCH_REMOVED):
+                recreate = kind == NotificationKind.WATCH_REMOVED
+                ensure_watch(account_id, rt=rt, recreate=recreate)
+            sync_account(account_id, rt=rt)
     except RetryLater as exc:
         _record_failure(rt, event_id, str(exc), retryable=True)
         raise
@@ -46,6 +53,24 @@ def process_inbound_event(event_id: uuid.UUID, *, rt: Runtime) -> None:
     with rt.sessions.begin() as session:
         service.finish_event(session, event_id, account_id=account_id)
     log.info("inbound_event.handled", event_id=str(event_id), account_id=str(account_id))
+
+
+def accept_chat_event(
+    rt: Runtime, *, team_id: str, event_id: str, event: Mapping[str, Any]
+) -> bool:
+    """Record a chat event delivered to the Slack app; False for a redelivery.
+
+    Slack retries a delivery it thinks failed (X-Slack-Retry-Num) with the same
+    event_id, the dedupe key, so a retry is recorded once and processed once.
+    """
+    notification = Notification(
+        dedupe_key=event_id,
+        account_key=team_id,
+        payload={"event": dict(event)},
+        kind=NotificationKind.MESSAGE,
+    )
+    with rt.sessions.begin() as session:
+        return bool(service.record_notifications(session, Provider.SLACK, [notification]))
 
 
 def _record_failure(rt: Runtime, event_id: uuid.UUID, reason: str, *, retryable: bool) -> None:

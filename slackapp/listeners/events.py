@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from hub.webhooks.flows import accept_chat_event
 from hub.wiring import Runtime
 from slackapp.blocks.thread_list import home_view
 from slackapp.inbox import recent_threads
@@ -17,6 +18,21 @@ log = structlog.get_logger(__name__)
 
 
 def register(app: App, rt: Runtime) -> None:
+    @app.event("message")
+    def message(body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Record a message posted, edited or deleted where the app is; a job takes it in.
+
+        Every subtype is acknowledged (an unhandled event gets a 404, which Slack
+        retries); the connector decides which ones become messages. The app's own
+        posts never get here (Bolt ignores self events).
+        """
+        team_id = str(body.get("team_id") or event.get("team") or "")
+        event_id = str(body.get("event_id") or "")
+        if not team_id or not event_id:
+            log.warning("slack.event.unidentified", has_team=bool(team_id))
+            return
+        accept_chat_event(rt, team_id=team_id, event_id=event_id, event=event)
+
     @app.event("app_home_opened")
     def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         """Publish the Home tab with the recent threads (events are acked by Bolt)."""
