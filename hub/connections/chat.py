@@ -2,7 +2,8 @@
 
 Unlike mail, the delivery carries the message: there is nothing to sync. The
 connector names the people and the channel (network, outside any transaction), then
-one short transaction applies the change and queues the thread's analysis.
+one short transaction, under the account's lock, applies the change and queues the
+thread's analysis.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ def take_chat_event(account_id: uuid.UUID, event: Mapping[str, Any], *, rt: Runt
         raise RetryLater(f"{type(exc).__name__}: {exc}", after=after) from exc
     if change is None:
         return False
-    with rt.sessions.begin() as session:
+    # A reply taken beside its root would otherwise start a second thread for it.
+    lock = rt.locks.hold(
+        f"account:{account_id}", wait_seconds=rt.settings.sync_lock_timeout_seconds
+    )
+    with lock, rt.sessions.begin() as session:
         account = service.get_account(session, account_id)
         applied = _apply(session, account, change)
         if applied is None:

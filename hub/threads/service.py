@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from connectors.mail.types import Address, AttachmentInfo, ParsedMessage
@@ -37,6 +37,8 @@ def ingest_messages(
         if _message_exists(session, account.id, parsed.provider_id):
             continue
         thread = thread_for(session, account, parsed)
+        if parsed.subject and _opens_thread(session, thread, parsed):
+            thread.subject = parsed.subject
         stored = (objects or {}).get(parsed.provider_id, MessageObjects())
         row = _message_row(account, thread, parsed, stored.raw)
         session.add(row)
@@ -116,11 +118,27 @@ def _message_row(
     )
 
 
+def _opens_thread(session: Session, thread: Thread, parsed: ParsedMessage) -> bool:
+    """Whether parsed is older than every stored message of thread (its root came late).
+
+    The first message names the thread; a root that arrives after its replies (a chat
+    reply taken first, mail fetched out of order) takes the name over.
+    """
+    if not thread.subject:
+        return True
+    if parsed.date is None or thread.last_message_at is None:
+        return False
+    if parsed.date >= thread.last_message_at:
+        return False  # the common case, answered without a query
+    earliest = session.scalar(
+        select(func.min(Message.sent_at)).where(Message.thread_id == thread.id)
+    )
+    return earliest is not None and parsed.date < earliest
+
+
 def _touch_thread(thread: Thread, parsed: ParsedMessage) -> None:
     thread.message_count = (thread.message_count or 0) + 1
     thread.analysis_requested_at = datetime.now(UTC)
-    if not thread.subject:
-        thread.subject = parsed.subject
     sent = parsed.date or datetime.now(UTC)
     if thread.last_message_at is None or sent > thread.last_message_at:
         thread.last_message_at = sent

@@ -15,7 +15,13 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from connectors.sandbox import MAILBOX, OUTLOOK_MAILBOX, SLACK_CHANNEL
+from connectors.sandbox import (
+    MAILBOX,
+    OUTLOOK_MAILBOX,
+    SLACK_CHANNEL,
+    SLACK_TEAM_CHANNEL,
+    SLACK_TEAM_ID,
+)
 from db.enums import EventStatus, OutboxStatus
 from db.models import AIResult, InboundEvent, Message, Outbox, Thread
 from hub.connections.flows import renew_watches
@@ -223,3 +229,32 @@ def test_outlook_notification_flows_to_a_thread_and_slack(stack: Stack) -> None:
         timeout=60,
     )
     assert count(stack, InboundEvent, InboundEvent.provider == "outlook") == 1
+
+
+def test_slack_channel_messages_flow_to_one_analyzed_thread(stack: Stack) -> None:
+    slack = stack.fakes.slack
+    slack.configure_events(
+        f"{stack.hub.base_url}/slack/events", stack.settings.slack_signing_secret
+    )
+    root = slack.say(
+        SLACK_TEAM_ID, SLACK_TEAM_CHANNEL, "U0USER001", "Can someone renew the TLS cert?"
+    )
+    reply = slack.say(
+        SLACK_TEAM_ID, SLACK_TEAM_CHANNEL, "U0USER002", "On it", thread_ts=str(root["ts"])
+    )
+    assert (root["status"], reply["status"]) == (200, 200)
+    assert slack.redeliver(str(reply["event_id"]), retry_num=1) == 200
+    subject = "#general: Can someone renew the TLS cert?"
+    wait_for(
+        "the Slack thread with both messages, analyzed",
+        lambda: count(
+            stack,
+            Thread,
+            Thread.subject == subject,
+            Thread.message_count == 2,
+            Thread.summary.is_not(None),
+        ),
+        timeout=60,
+    )
+    assert count(stack, InboundEvent, InboundEvent.provider == "slack") == 2
+    assert count(stack, Outbox) == 0  # a conversation in Slack gets no Slack notice

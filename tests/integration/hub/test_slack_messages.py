@@ -196,3 +196,14 @@ def test_a_names_lookup_that_is_rate_limited_keeps_the_event_for_a_retry(chat: C
     process_inbound_event(event.id, rt=chat.rt)
     (thread,) = chat.threads()
     assert thread.message_count == 1
+
+
+def test_a_root_taken_after_its_reply_still_names_the_thread(chat: Chat) -> None:
+    root = chat.say(PRIYA, "Can someone renew the TLS cert?")
+    chat.say(MARCO, "On it", thread_ts=str(root["ts"]))
+    chat.jobs.sent.reverse()  # the reply's job runs first, as a busy worker may do
+    chat.run_jobs()
+
+    (thread,) = chat.threads()
+    assert thread.subject == "#general: Can someone renew the TLS cert?"
+    assert thread.message_count == 2
