@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 import uvicorn
 
-from connectors.sandbox import OUTLOOK_MAILBOX
+from connectors.sandbox import OUTLOOK_MAILBOX, SLACK_TEAM_CHANNEL
 from hub.config import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -78,6 +78,13 @@ def _print_sandbox_banner(settings: Settings, host: str, port: int, token: str) 
             "text": "Hi Alex, please approve invoice 7731 by Monday. Thanks, Morgan",
         }
     )
+    slack_sample = json.dumps(
+        {
+            "channel": SLACK_TEAM_CHANNEL,
+            "user": "U0USER001",
+            "text": "Can someone renew the TLS cert by Friday?",
+        }
+    )
     typer.echo(
         "\n".join(
             [
@@ -91,6 +98,9 @@ def _print_sandbox_banner(settings: Settings, host: str, port: int, token: str) 
                 "  or to the Outlook mailbox (the Graph fake notifies the hub's subscription):",
                 f"    curl -s -X POST {fakes}/_fake/outlook/deliver "
                 f"-H 'Content-Type: application/json' -d '{outlook_sample}'",
+                "  or say something in the Slack workspace's #general (an Events API callback):",
+                f"    curl -s -X POST {fakes}/_fake/slack/say "
+                f"-H 'Content-Type: application/json' -d '{slack_sample}'",
                 "  then see the thread and the Slack notice:",
                 f"    curl -s {base}/api/v1/threads -H 'Authorization: Bearer {token}'",
                 f"    curl -s {fakes}/_fake/slack/messages",
