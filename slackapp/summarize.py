@@ -11,7 +11,7 @@ from typing import Any
 
 from ai import AIProvider, MessageInput, ThreadInput
 from ai.steps import summary
-from slackapp.message_text import slack_to_plain
+from connectors.slack.plaintext import to_plain_text
 
 MAX_INPUT_CHARS = 20_000
 
@@ -25,7 +25,7 @@ def _sent_at(ts: Any) -> datetime | None:
 
 def summarize_slack_message(provider: AIProvider, message: dict[str, Any]) -> str:
     """The summary text, or "" when the message has no text."""
-    text = slack_to_plain(str(message.get("text") or ""))[:MAX_INPUT_CHARS]
+    text = to_plain_text(str(message.get("text") or ""))[:MAX_INPUT_CHARS]
     if not text.strip():
         return ""
     thread = ThreadInput(

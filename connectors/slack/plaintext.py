@@ -1,4 +1,5 @@
-"""Slack's message format (mrkdwn with `<...>` entities) read back as plain text.
+"""Slack's message format (mrkdwn with `<...>` entities) read back as plain text, and
+message links.
 
 Incoming `text` arrives escaped (`&amp;`, `&lt;`, `&gt;`) with mentions, channels,
 broadcasts, dates and links as `<...>` sequences. The hub stores and analyzes plain
@@ -55,3 +56,15 @@ def _unescape(text: str) -> str:
     for escaped, plain in _ESCAPES:
         text = text.replace(escaped, plain)
     return text
+
+
+def message_link(team_domain: str, channel: str, ts: str, thread_ts: str | None = None) -> str:
+    """A message's permalink, in the form chat.getPermalink returns, built without a call.
+
+    Slack's form is https://<domain>.slack.com/archives/<channel>/p<ts without the dot>,
+    plus thread_ts and cid for a reply, so the link opens it inside its thread.
+    """
+    link = f"https://{team_domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+    if thread_ts and thread_ts != ts:
+        link += f"?thread_ts={thread_ts}&cid={channel}"
+    return link

@@ -81,6 +81,7 @@ def _send(rt: Runtime, kind: str, payload: dict[str, Any], token: str) -> Remote
                 title=draft["title"],
                 notes=draft.get("notes", ""),
                 due=date.fromisoformat(due) if due else None,
+                link=draft.get("link"),
                 priority=draft.get("priority"),
             ),
         )

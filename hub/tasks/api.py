@@ -1,4 +1,5 @@
-"""/api/v1/tasks: tasks the AI proposed, accepted into ClickUp or Notion, or dismissed."""
+"""/api/v1/tasks: tasks the AI proposed (accepted into ClickUp or Notion, or dismissed)
+and tasks people write themselves."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from connectors.types import Provider
 from db.enums import TaskStatus
 from hub.deps import CurrentPrincipal, SessionDep
 from hub.tasks import service
-from hub.tasks.schemas import AcceptTask, TaskOut
+from hub.tasks.schemas import AcceptTask, NewTaskIn, TaskOut
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
@@ -25,6 +26,22 @@ def list_tasks(
 ) -> list[TaskOut]:
     tasks = service.list_tasks(session, principal.org_id, status=status, limit=limit)
     return [TaskOut.model_validate(task) for task in tasks]
+
+
+@router.post("", response_model=TaskOut, status_code=202)
+def write_task(request: NewTaskIn, session: SessionDep, principal: CurrentPrincipal) -> TaskOut:
+    """Create a task of one's own in the task tool (queued; its link appears once created)."""
+    destination = Provider(request.destination) if request.destination else None
+    new = service.NewTask(
+        title=request.title,
+        notes=request.notes,
+        due=request.due,
+        priority=request.priority,
+        assignee=request.assignee,
+        link=str(request.link) if request.link else None,
+        thread_id=request.thread_id,
+    )
+    return TaskOut.model_validate(service.write_task(session, principal.org_id, new, destination))
 
 
 @router.post("/{task_id}/accept", response_model=TaskOut, status_code=202)

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from connectors.mail.types import Address, AttachmentInfo, ParsedMessage
+from connectors.types import Provider
 from db.models import Account, AIResult, Attachment, Message, Thread
 from hub.errors import NotFound
 from hub.storage.messages import MessageObjects
@@ -192,6 +193,22 @@ def forget_message(session: Session, account: Account, provider_id: str) -> Thre
         # Token counts stay for the monthly budget; the outputs quoted the deleted text.
         session.execute(update(AIResult).where(AIResult.thread_id == thread.id).values(output={}))
     return thread
+
+
+def chat_thread_id(
+    session: Session, org_id: uuid.UUID, provider_thread_id: str
+) -> uuid.UUID | None:
+    """The organization's thread for a chat thread ("channel:thread_ts"), if stored."""
+    return session.scalar(
+        select(Message.thread_id)
+        .join(Account, Account.id == Message.account_id)
+        .where(
+            Message.org_id == org_id,
+            Account.provider == str(Provider.SLACK),
+            Message.provider_thread_id == provider_thread_id,
+        )
+        .limit(1)
+    )
 
 
 def list_threads(

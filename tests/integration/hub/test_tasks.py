@@ -18,7 +18,7 @@ from connectors.notion import fake as notion_fake
 from connectors.sandbox import MAILBOX, Sandbox
 from connectors.types import Provider
 from db.enums import TaskStatus
-from db.models import Account, Outbox, Task
+from db.models import Account, Organization, Outbox, Task, Thread
 from hub.analysis.flows import analyze_thread
 from hub.app import create_app
 from hub.connections.flows import sync_account
@@ -188,3 +188,76 @@ def test_dismissed_tasks_leave_the_proposals(world: World) -> None:
     assert task["id"] not in [t["id"] for t in world.proposed()]
     with world.rt.sessions() as session:
         assert not session.scalars(select(Outbox).where(Outbox.kind == TASK_CREATE)).all()
+
+
+def test_a_written_task_is_created_with_its_notes_priority_and_link(world: World) -> None:
+    written = world.client.post(
+        "/api/v1/tasks",
+        json={
+            "title": "Renew the TLS cert for api.example.com",
+            "notes": "It expires on the 30th <!channel> & *now*",
+            "due": "2026-12-04",
+            "priority": "high",
+            "assignee": "Priya Shah",
+            "link": "https://acme.slack.com/archives/C0GENERAL/p1795885099000001",
+        },
+        headers=world.headers,
+    )
+    assert written.status_code == 202, written.text
+    body = written.json()
+    assert (body["status"], body["destination"], body["thread_id"]) == ("accepted", "clickup", None)
+    world.deliver_queued()
+    (created,) = world.fakes.clickup.tasks.values()
+    assert created["name"] == "Renew the TLS cert for api.example.com"
+    description = created["markdown_description"] + created["description"]
+    assert "It expires on the 30th <!channel> & *now*" in description
+    assert "Assignee: Priya Shah" in description
+    assert "https://acme.slack.com/archives/C0GENERAL/p1795885099000001" in description
+    assert created["priority"]["priority"] == "high"
+    assert created["due_date"] is not None
+    (listed,) = world.client.get("/api/v1/tasks?status=created", headers=world.headers).json()
+    assert listed["id"] == body["id"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"title": "   "}, "title"),
+        ({"title": "x", "priority": "asap"}, "priority"),
+        ({"title": "x", "due": "next friday"}, "due"),
+        ({"title": "x", "link": "javascript:alert(1)"}, "link"),
+        ({"title": "x", "destination": "trello"}, "destination"),
+    ],
+)
+def test_a_bad_written_task_is_refused_with_the_field_named(
+    world: World, body: dict[str, Any], field: str
+) -> None:
+    response = world.client.post("/api/v1/tasks", json=body, headers=world.headers)
+    assert response.status_code == 422
+    assert field in response.text
+    with world.rt.sessions() as session:
+        assert session.scalars(select(Outbox).where(Outbox.kind == TASK_CREATE)).all() == []
+
+
+def test_a_written_task_links_only_a_thread_of_its_own_organization(world: World) -> None:
+    mine = _contract_task(world)["thread_id"]
+    with world.rt.sessions.begin() as session:
+        other = Organization(id=uuid.uuid4(), name="Other")
+        session.add(other)
+        session.flush()
+        account = Account(
+            id=uuid.uuid4(), org_id=other.id, provider="gmail", external_id="eve@example.net"
+        )
+        session.add(account)
+        session.flush()
+        theirs = Thread(
+            id=uuid.uuid4(), org_id=other.id, account_id=account.id, provider_thread_id="t-eve"
+        )
+        session.add(theirs)
+    linked = [
+        world.client.post(
+            "/api/v1/tasks", json={"title": "Follow up", "thread_id": thread}, headers=world.headers
+        ).json()["thread_id"]
+        for thread in (mine, str(theirs.id), str(uuid.uuid4()))
+    ]
+    assert linked == [mine, None, None]

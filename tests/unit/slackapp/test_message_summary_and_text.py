@@ -1,27 +1,10 @@
-"""The shortcut's reply renderer and Slack-text unescaping."""
+"""The shortcut's reply renderer."""
 
 from __future__ import annotations
 
 import json
 
 from slackapp.blocks.message_summary import summary_message
-from slackapp.message_text import slack_to_plain
-
-
-def test_slack_markup_becomes_plain_text() -> None:
-    text = (
-        "Forwarded email: &lt;URGENT&gt; login fails for "
-        "<mailto:jane@example.com|jane@example.com> &amp; 3 others. <!channel> "
-        "ask <@U0USER001> in <#C0CHAN001|ops> see <https://x.example/a?b=1&amp;c=2>"
-    )
-    assert slack_to_plain(text) == (
-        "Forwarded email: <URGENT> login fails for jane@example.com & 3 others. @channel "
-        "ask @U0USER001 in #ops see https://x.example/a?b=1&c=2"
-    )
-
-
-def test_entities_are_unescaped_once() -> None:
-    assert slack_to_plain("&amp;lt;") == "&lt;"
 
 
 def test_summary_reply_is_escaped_ephemeral() -> None:

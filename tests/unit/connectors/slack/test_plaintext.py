@@ -42,3 +42,15 @@ def test_escaping_for_slack_and_reading_back_round_trip() -> None:
 def test_mentioned_users_in_order_once() -> None:
     text = "<@U2> then <@U1|al> then <@U2> and <#C1|x>"
     assert mentioned_users(text) == ["U2", "U1"]
+
+
+def test_a_forwarded_email_in_slack_reads_as_typed() -> None:
+    text = (
+        "Forwarded email: &lt;URGENT&gt; login fails for "
+        "<mailto:jane@example.com|jane@example.com> &amp; 3 others. <!channel> "
+        "ask <@U0USER001> in <#C0CHAN001|ops> see <https://x.example/a?b=1&amp;c=2>"
+    )
+    assert to_plain_text(text) == (
+        "Forwarded email: <URGENT> login fails for jane@example.com & 3 others. @channel "
+        "ask @U0USER001 in #ops see https://x.example/a?b=1&c=2"
+    )
