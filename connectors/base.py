@@ -9,6 +9,7 @@ from connectors.mail.types import ParsedMessage
 from connectors.types import (
     ChangeBatch,
     ChatChange,
+    ChatMention,
     ConnectedAccount,
     Credentials,
     MessageRef,
@@ -81,6 +82,14 @@ class ChatSource(Protocol):
         Raises RateLimited / ProviderUnavailable when naming them may succeed later.
         """
 
+    def read_mention(self, event: Mapping[str, Any]) -> ChatMention | None:
+        """The request an app mention event makes; None when it names no message."""
+
+    def conversation(
+        self, token: str, *, channel: str, thread_ts: str, limit: int
+    ) -> list[ParsedMessage]:
+        """A chat thread's messages by people (no bots), oldest first, at most limit."""
+
 
 @runtime_checkable
 class TokenRefresher(Protocol):
@@ -94,8 +103,10 @@ class TokenRefresher(Protocol):
 class ChatSink(Protocol):
     provider: Provider
 
-    def post_message(self, token: str, *, channel: str, message: SlackMessage) -> str:
-        """Post and return the provider's id of the posted message (Slack's ts)."""
+    def post_message(
+        self, token: str, *, channel: str, message: SlackMessage, thread_ts: str | None = None
+    ) -> str:
+        """Post (in thread_ts's thread, if given); return the message's id (Slack's ts)."""
 
 
 @runtime_checkable

@@ -42,6 +42,7 @@ class NotificationKind(StrEnum):
     WATCH_REMOVED = "watch_removed"  # create a new subscription first
     MISSED = "missed"  # the provider dropped notifications: sync (the cursor covers the gap)
     MESSAGE = "message"  # the delivery carries the message itself (Slack): no sync
+    MENTION = "mention"  # someone asked the app about a conversation (Slack app_mention)
 
 
 @dataclass(frozen=True)
@@ -177,3 +178,28 @@ class ChatChange:
     kind: ChatChangeKind
     provider_id: str
     message: ParsedMessage | None = None
+
+
+@dataclass(frozen=True)
+class MentionAnswer:
+    """The app's answer in a chat thread. All text derives from untrusted messages.
+
+    tasks are (title, due date as ISO text or ""); created names the tool a task
+    asked for is being created in ("" when the answer is a summary).
+    """
+
+    summary: str = ""
+    tasks: Sequence[tuple[str, str]] = ()
+    created: str = ""
+    note: str = ""  # a plain explanation instead (e.g. no task tool is connected)
+
+
+@dataclass(frozen=True)
+class ChatMention:
+    """Someone addressing the app in chat: where, and what they asked (plain text)."""
+
+    channel: str
+    ts: str  # the asking message's id within the channel
+    thread_ts: str  # the thread to answer in
+    text: str  # the request, the app's mention removed
+    asked_at: datetime | None = None

@@ -27,13 +27,19 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web import SlackResponse
 
 from connectors.errors import AuthExpired, ConnectorError, ProviderUnavailable, RateLimited
-from connectors.mail.types import Address
+from connectors.mail.types import Address, ParsedMessage
 from connectors.slack.directory import TimedCache
-from connectors.slack.events import parsed_message, read_message_event
+from connectors.slack.events import (
+    MessageEvent,
+    parsed_message,
+    read_mention_event,
+    read_message_event,
+)
 from connectors.slack.plaintext import mentioned_users
 from connectors.types import (
     ChatChange,
     ChatChangeKind,
+    ChatMention,
     ConnectedAccount,
     Provider,
     SlackMessage,
@@ -278,6 +284,39 @@ class SlackConnector:
             change, channel_name=self.channel_name(token, change.channel), people=people
         )
         return ChatChange(change.kind, change.provider_id, message)
+
+    def read_mention(self, event: Mapping[str, Any]) -> ChatMention | None:
+        return read_mention_event(event)
+
+    def conversation(
+        self, token: str, *, channel: str, thread_ts: str, limit: int
+    ) -> list[ParsedMessage]:
+        """conversations.replies, page by page: the thread's messages by people."""
+        channel_name = self.channel_name(token, channel)
+        found: list[MessageEvent] = []
+        cursor: str | None = None
+        while len(found) < limit:
+            page = self._replies_page(token, channel, thread_ts, cursor, min(200, limit))
+            for item in page.get("messages") or []:
+                posted = read_message_event({**item, "type": "message", "channel": channel})
+                if posted is not None:
+                    found.append(posted)
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not page.get("has_more") or not cursor:
+                break
+        people = {m.user: self.person(token, m.user) for m in found}
+        return [parsed_message(m, channel_name=channel_name, people=people) for m in found[:limit]]
+
+    def _replies_page(
+        self, token: str, channel: str, thread_ts: str, cursor: str | None, limit: int
+    ) -> Any:
+        return self._call(
+            "conversations.replies",
+            token,
+            lambda client: client.conversations_replies(
+                channel=channel, ts=thread_ts, cursor=cursor, limit=limit
+            ),
+        )
 
     def person(self, token: str, user: str) -> Address:
         """users.info: the person's name and email (when the app may read it).

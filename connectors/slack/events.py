@@ -10,6 +10,7 @@ ts is unique within a channel and a thread is named by its root's ts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,10 +19,11 @@ from typing import Any
 from connectors.mail.language import detect_language
 from connectors.mail.types import Address, ParsedMessage
 from connectors.slack.plaintext import to_plain_text
-from connectors.types import ChatChangeKind
+from connectors.types import ChatChangeKind, ChatMention
 
 POSTED_SUBTYPES = frozenset({"", "thread_broadcast", "file_share", "me_message"})
 SUBJECT_CHARS = 80
+_LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9]+(?:\|[^<>]*)?>)+")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,21 @@ def _from_message(kind: ChatChangeKind, channel: str, message: Any) -> MessageEv
     )
 
 
+def read_mention_event(event: Mapping[str, Any]) -> ChatMention | None:
+    """An app_mention: the request is its text without the leading mentions of the app."""
+    channel, ts = str(event.get("channel") or ""), str(event.get("ts") or "")
+    if event.get("type") != "app_mention" or not channel or not ts:
+        return None
+    text = _LEADING_MENTIONS.sub("", str(event.get("text") or ""))
+    return ChatMention(
+        channel=channel,
+        ts=ts,
+        thread_ts=str(event.get("thread_ts") or ts),
+        text=to_plain_text(text).strip(),
+        asked_at=ts_datetime(ts),
+    )
+
+
 def parsed_message(
     event: MessageEvent, *, channel_name: str, people: Mapping[str, Address]
 ) -> ParsedMessage:
@@ -90,7 +107,7 @@ def parsed_message(
         sender=people.get(event.user) or Address(name=event.user, email=""),
         to=(),
         cc=(),
-        date=_ts_datetime(event.ts),
+        date=ts_datetime(event.ts),
         text=text,
         visible_text=text,
         quoted_text="",
@@ -108,7 +125,7 @@ def _subject(channel_name: str, text: str) -> str:
     return f"#{channel_name}: {first_line}" if first_line else f"#{channel_name}"
 
 
-def _ts_datetime(ts: str) -> datetime | None:
+def ts_datetime(ts: str) -> datetime | None:
     try:
         return datetime.fromtimestamp(float(ts), UTC)
     except (ValueError, OverflowError, OSError):

@@ -315,8 +315,9 @@ class SlackFake:
 
         Stored for conversations.replies, then delivered as a `message` event. Returns
         {ts, event_id, status, envelope}; status is the app's HTTP answer, None when no
-        Request URL is configured or it could not be reached. Raises LookupError for
-        an unknown workspace, channel or thread.
+        Request URL is configured or it could not be reached. Text that names the bot
+        (<@bot user id>) is also delivered as an `app_mention`, reported under "mention".
+        Raises LookupError for an unknown workspace, channel or thread.
         """
         ws = self._team_workspace(team_id)
         if channel not in ws.channels:
@@ -338,7 +339,11 @@ class SlackFake:
                 self._im_users.setdefault((ws.team_id, channel), user)
             self.messages.append(record)
             event = fake_events.message_event(record)
-        return {"ts": ts, **self._deliver_event(ws, event)}
+        delivered = {"ts": ts, **self._deliver_event(ws, event)}
+        if f"<@{ws.bot_user_id}>" in text:
+            mention = self._deliver_event(ws, fake_events.mention_event(record))
+            delivered["mention"] = mention
+        return delivered
 
     def edit(self, team_id: str, channel: str, ts: str, new_text: str) -> dict[str, Any]:
         """Its author edits a stored message: delivered as subtype message_changed."""

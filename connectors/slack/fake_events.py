@@ -278,6 +278,24 @@ def message_event(record: Mapping[str, Any]) -> dict[str, Any]:
     return event
 
 
+def mention_event(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The `app_mention` Slack sends beside the message when it names the app's bot."""
+    event: dict[str, Any] = {
+        "type": "app_mention",
+        "user": record["user"],
+        "ts": record["ts"],
+        "client_msg_id": record["client_msg_id"],
+        "text": record["text"],
+        "team": record["team"],
+        "blocks": record["blocks"],
+        "channel": record["channel"],
+        "event_ts": record["ts"],
+    }
+    if record.get("thread_ts"):
+        event["thread_ts"] = record["thread_ts"]
+    return event
+
+
 def changed_event(
     previous: Mapping[str, Any], current: Mapping[str, Any], event_ts: str
 ) -> dict[str, Any]:

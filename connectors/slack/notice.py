@@ -1,4 +1,4 @@
-"""Render a ThreadNotice as a compact Block Kit message (pure; no I/O)."""
+"""Render a ThreadNotice, or the app's answer to a mention, as Block Kit (pure; no I/O)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from connectors.slack.mrkdwn import (
     safe_plain_text,
     truncate_mrkdwn,
 )
-from connectors.types import SlackMessage, ThreadNotice
+from connectors.types import MentionAnswer, SlackMessage, ThreadNotice
 
 # Per-field caps keep the context line readable; all sit well under the element limit.
 _SENDER_LIMIT = 200
@@ -112,3 +112,28 @@ def render_thread_notice(notice: ThreadNotice) -> SlackMessage:
         f" ({priority}, {reply}): {safe_mrkdwn(notice.summary, _FALLBACK_SUMMARY_LIMIT)}"
     )
     return SlackMessage(text=truncate_mrkdwn(fallback, FALLBACK_TEXT_LIMIT), blocks=blocks)
+
+
+def render_mention_answer(answer: MentionAnswer) -> SlackMessage:
+    """The app's reply in a thread: a summary with its action items, or a task receipt."""
+    if answer.note:
+        text = safe_mrkdwn(answer.note, SECTION_TEXT_LIMIT)
+    elif answer.created:
+        title, due = answer.tasks[0] if answer.tasks else ("(untitled task)", "")
+        label = safe_mrkdwn(title, _TASK_TITLE_LIMIT)
+        text = f"Creating in {safe_mrkdwn(answer.created, _LABEL_LIMIT)}: *{label}*"
+        text += f" (due {safe_mrkdwn(due, _LABEL_LIMIT)})" if due else ""
+    else:
+        text = _or(safe_mrkdwn(answer.summary, SECTION_TEXT_LIMIT), "_Nothing to summarize._")
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": _mrkdwn(_or(text, "Done."))}]
+    if not answer.created and answer.tasks:
+        items = [
+            f"\u2022 {safe_mrkdwn(title, _TASK_TITLE_LIMIT)}"
+            + (f" (due {safe_mrkdwn(due, _LABEL_LIMIT)})" if due else "")
+            for title, due in answer.tasks[:MAX_TASK_BUTTONS]
+        ]
+        listing = truncate_mrkdwn("*Action items*\n" + "\n".join(items), SECTION_TEXT_LIMIT)
+        blocks.append({"type": "section", "text": _mrkdwn(listing)})
+    return SlackMessage(
+        text=truncate_mrkdwn(_or(text, "Done."), FALLBACK_TEXT_LIMIT), blocks=tuple(blocks)
+    )

@@ -1,5 +1,5 @@
-"""deliver: send one outbox row (a Slack notice, a ClickUp or Notion task), record the
-remote id; retries honor Retry-After."""
+"""deliver: send one outbox row (a Slack notice or answer, a ClickUp or Notion task),
+record the remote id; retries honor Retry-After."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import structlog
 from sqlalchemy.orm import Session
 
 from connectors.errors import AuthExpired, ConnectorError, ProviderUnavailable, RateLimited
-from connectors.slack.notice import render_thread_notice
-from connectors.types import Provider, RemoteTask, TaskDraft, ThreadNotice
+from connectors.slack.notice import render_mention_answer, render_thread_notice
+from connectors.types import MentionAnswer, Provider, RemoteTask, TaskDraft, ThreadNotice
 from hub.celery_app import backoff_seconds
 from hub.errors import RetryLater
 from hub.outbox import service
@@ -61,7 +61,7 @@ def deliver(outbox_id: uuid.UUID, *, rt: Runtime) -> None:
 
 
 def _provider_for(kind: str, payload: dict[str, Any]) -> Provider | None:
-    if kind == service.SLACK_THREAD_NOTICE:
+    if kind in (service.SLACK_THREAD_NOTICE, service.SLACK_THREAD_REPLY):
         return Provider.SLACK
     if kind == service.TASK_CREATE and payload.get("destination") in tasks.TASK_TOOLS:
         return Provider(payload["destination"])
@@ -85,11 +85,17 @@ def _send(rt: Runtime, kind: str, payload: dict[str, Any], token: str) -> Remote
                 priority=draft.get("priority"),
             ),
         )
+    chat = rt.registry.chat_sink(Provider.SLACK)
+    if kind == service.SLACK_THREAD_REPLY:
+        answer = render_mention_answer(MentionAnswer(**payload["answer"]))
+        ts = chat.post_message(
+            token, channel=payload["channel"], message=answer, thread_ts=payload["thread_ts"]
+        )
+        return RemoteTask(remote_id=ts)
     message = render_thread_notice(ThreadNotice(**payload["notice"]))
-    ts = rt.registry.chat_sink(Provider.SLACK).post_message(
-        token, channel=payload["channel"], message=message
+    return RemoteTask(
+        remote_id=chat.post_message(token, channel=payload["channel"], message=message)
     )
-    return RemoteTask(remote_id=ts)
 
 
 def _fail(

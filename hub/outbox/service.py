@@ -16,6 +16,7 @@ from hub.db_ops import insert_ignoring_conflicts
 from hub.queue import JobName, enqueue_after_commit
 
 SLACK_THREAD_NOTICE = "slack.thread_notice"
+SLACK_THREAD_REPLY = "slack.thread_reply"  # the app answering a mention, in its thread
 TASK_CREATE = "task.create"
 MAX_ATTEMPTS = 10
 MAX_ERROR_CHARS = 2000

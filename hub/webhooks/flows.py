@@ -11,6 +11,7 @@ import structlog
 
 from connectors.errors import AuthExpired, ConnectorError
 from connectors.types import Notification, NotificationKind, Provider
+from hub.analysis.mentions import answer_mention
 from hub.connections.chat import take_chat_event
 from hub.connections.flows import ensure_watch, sync_account
 from hub.connections.service import find_account
@@ -35,10 +36,12 @@ def process_inbound_event(event_id: uuid.UUID, *, rt: Runtime) -> None:
             return
         account_id = account.id
         kind = NotificationKind(event.payload.get("kind", NotificationKind.CHANGES))
-        carried = event.payload.get("event") if kind == NotificationKind.MESSAGE else None
+        carried: dict[str, Any] = event.payload.get("event") or {}
     try:
-        if carried is not None:
+        if kind == NotificationKind.MESSAGE:
             take_chat_event(account_id, carried, rt=rt)
+        elif kind == NotificationKind.MENTION:
+            answer_mention(account_id, carried, rt=rt)
         else:
             if kind in (NotificationKind.WATCH_EXPIRING, NotificationKind.WATCH_REMOVED):
                 recreate = kind == NotificationKind.WATCH_REMOVED
@@ -56,7 +59,12 @@ def process_inbound_event(event_id: uuid.UUID, *, rt: Runtime) -> None:
 
 
 def accept_chat_event(
-    rt: Runtime, *, team_id: str, event_id: str, event: Mapping[str, Any]
+    rt: Runtime,
+    *,
+    team_id: str,
+    event_id: str,
+    event: Mapping[str, Any],
+    kind: NotificationKind = NotificationKind.MESSAGE,
 ) -> bool:
     """Record a chat event delivered to the Slack app; False for a redelivery.
 
@@ -67,7 +75,7 @@ def accept_chat_event(
         dedupe_key=event_id,
         account_key=team_id,
         payload={"event": dict(event)},
-        kind=NotificationKind.MESSAGE,
+        kind=kind,
     )
     with rt.sessions.begin() as session:
         return bool(service.record_notifications(session, Provider.SLACK, [notification]))

@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from connectors.types import NotificationKind
 from hub.webhooks.flows import accept_chat_event
 from hub.wiring import Runtime
 from slackapp.blocks.thread_list import home_view
@@ -32,6 +33,18 @@ def register(app: App, rt: Runtime) -> None:
             log.warning("slack.event.unidentified", has_team=bool(team_id))
             return
         accept_chat_event(rt, team_id=team_id, event_id=event_id, event=event)
+
+    @app.event("app_mention")
+    def mention(body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Someone asked the app: a job answers in the thread ("task: ..." or a summary)."""
+        team_id = str(body.get("team_id") or event.get("team") or "")
+        event_id = str(body.get("event_id") or "")
+        if not team_id or not event_id:
+            log.warning("slack.event.unidentified", has_team=bool(team_id))
+            return
+        accept_chat_event(
+            rt, team_id=team_id, event_id=event_id, event=event, kind=NotificationKind.MENTION
+        )
 
     @app.event("app_home_opened")
     def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:

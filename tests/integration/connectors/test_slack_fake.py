@@ -37,7 +37,7 @@ from connectors.types import Provider, SlackMessage, ThreadNotice
 TEAM = "T012AB3C4"
 TOKEN = "xoxb-test-bot-token"
 CHANNEL = "C0CHAN001"
-FIXTURES = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "slack"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "slack"
 
 
 @pytest.fixture(scope="module")
@@ -437,7 +437,12 @@ def test_say_delivers_a_signed_message_event(receiver: Receiver, fake: SlackFake
     result = fake.say(TEAM, CHANNEL, "U0USER001", text)
 
     assert result["status"] == 200
-    [(headers, body)] = receiver.requests
+    # Naming the bot also makes Slack send an app_mention (after the message event).
+    [(headers, body), (_, mention_body)] = receiver.requests
+    mention = json.loads(mention_body)
+    assert mention["event_id"] == result["mention"]["event_id"] != result["event_id"]
+    assert mention["event"]["type"] == "app_mention"
+    assert (mention["event"]["ts"], mention["event"]["text"]) == (result["ts"], text)
     verify_slack_request(SECRET, headers, body)  # raises unless signed with the secret
     with pytest.raises(WebhookRejected):
         verify_slack_request("another-secret", headers, body)
@@ -475,13 +480,14 @@ def test_say_delivers_a_signed_message_event(receiver: Receiver, fake: SlackFake
         {"type": "text", "text": " "},
         {"type": "user", "user_id": "U0BOT0001"},
     ]
-    assert fake.deliveries[-1] == {
+    assert fake.deliveries[-2] == {
         "event_id": result["event_id"],
         "type": "message",
         "subtype": None,
         "retry_num": 0,
         "status": 200,
     }
+    assert fake.deliveries[-1]["type"] == "app_mention"
 
 
 def test_event_ids_are_unique(receiver: Receiver, fake: SlackFake) -> None:

@@ -5,21 +5,24 @@ deletions follow; the analysis runs but posts no Slack notice about Slack itself
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from connectors.fakeserver import RunningServer, listening_socket, port_of, serve_in_thread
 from connectors.sandbox import SLACK_TEAM_CHANNEL, SLACK_TEAM_ID, Sandbox
-from db.enums import EventStatus
-from db.models import AIResult, InboundEvent, Message, Outbox, Thread
+from db.enums import AccountStatus, EventStatus
+from db.models import Account, AIResult, InboundEvent, Message, Outbox, Task, Thread
 from hub.analysis.flows import analyze_thread
 from hub.app import create_app
 from hub.errors import RetryLater
+from hub.outbox.flows import deliver
 from hub.queue import JobName
 from hub.webhooks.flows import process_inbound_event
 from hub.wiring import Runtime
@@ -38,7 +41,7 @@ class Chat:
     hub: RunningServer
     jobs: RecordingPublisher
 
-    def say(self, user: str, text: str, *, thread_ts: str | None = None) -> dict[str, object]:
+    def say(self, user: str, text: str, *, thread_ts: str | None = None) -> dict[str, Any]:
         return self.fakes.slack.say(
             SLACK_TEAM_ID, SLACK_TEAM_CHANNEL, user, text, thread_ts=thread_ts
         )
@@ -51,6 +54,12 @@ class Chat:
                 process_inbound_event(uuid.UUID(kwargs["event_id"]), rt=self.rt)
             elif job == JobName.ANALYZE_THREAD:
                 analyze_thread(uuid.UUID(kwargs["thread_id"]), rt=self.rt)
+            elif job == JobName.DELIVER:
+                deliver(uuid.UUID(kwargs["outbox_id"]), rt=self.rt)
+
+    def answers(self) -> list[dict[str, Any]]:
+        """What the app posted in #general (its answers to mentions)."""
+        return [m for m in self.fakes.slack.messages_in(SLACK_TEAM_CHANNEL) if m.get("bot_id")]
 
     def events(self) -> list[InboundEvent]:
         with self.rt.sessions() as session:
@@ -207,3 +216,60 @@ def test_a_root_taken_after_its_reply_still_names_the_thread(chat: Chat) -> None
     (thread,) = chat.threads()
     assert thread.subject == "#general: Can someone renew the TLS cert?"
     assert thread.message_count == 2
+
+
+BOT = "<@U0BOT0001>"
+
+
+def test_a_mention_is_answered_in_its_thread_with_summary_and_action_items(chat: Chat) -> None:
+    root = chat.say(PRIYA, "The TLS cert for api.example.com expires next week.")
+    chat.say(MARCO, "Can you renew the TLS cert by Friday, Priya?", thread_ts=str(root["ts"]))
+    asked = chat.say(PRIYA, f"{BOT} summarize please", thread_ts=str(root["ts"]))
+    assert asked["mention"]["status"] == 200
+    chat.run_jobs()
+
+    (answer,) = chat.answers()
+    assert answer["thread_ts"] == root["ts"]
+    blocks = json.dumps(answer["blocks"])
+    assert "TLS cert" in blocks
+    assert "Action items" in blocks
+    assert "summarize please" not in blocks  # the request is not part of the summary
+    (thread,) = chat.threads()
+    assert thread.message_count == 3  # the mention is a message of the thread too
+
+
+def test_a_task_mention_creates_the_task_and_says_where(chat: Chat) -> None:
+    root = chat.say(PRIYA, "Deploys fail on the staging cluster")
+    chat.say(MARCO, f"{BOT} task: fix the staging deploy by Friday", thread_ts=str(root["ts"]))
+    chat.run_jobs()
+
+    (created,) = chat.fakes.clickup.tasks.values()
+    assert "staging deploy" in created["name"].lower()
+    assert created["due_date"] is not None
+    (answer,) = chat.answers()
+    assert answer["thread_ts"] == root["ts"]
+    assert "Creating in ClickUp" in answer["text"]
+    with chat.rt.sessions() as session:
+        (task,) = session.scalars(select(Task)).all()
+        (thread,) = chat.threads()
+    assert task.thread_id == thread.id  # the Slack thread is a hub thread
+
+
+def test_a_retried_mention_is_answered_once(chat: Chat) -> None:
+    asked = chat.say(PRIYA, f"{BOT} what is going on here?")
+    assert chat.fakes.slack.redeliver(str(asked["mention"]["event_id"]), retry_num=1) == 200
+    chat.run_jobs()
+    assert len(chat.answers()) == 1
+
+
+def test_a_task_mention_without_a_task_tool_says_so(chat: Chat) -> None:
+    with chat.rt.sessions.begin() as session:
+        session.execute(
+            update(Account)
+            .where(Account.provider == "clickup")
+            .values(status=AccountStatus.DISABLED)
+        )
+    chat.say(PRIYA, f"{BOT} task: order new badges")
+    chat.run_jobs()
+    (answer,) = chat.answers()
+    assert "No task created: no connected task tool" in answer["text"]

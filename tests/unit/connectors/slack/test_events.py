@@ -11,10 +11,10 @@ import pytest
 
 from connectors.mail.types import Address
 from connectors.slack.directory import TimedCache
-from connectors.slack.events import parsed_message, read_message_event
+from connectors.slack.events import parsed_message, read_mention_event, read_message_event
 from connectors.types import ChatChangeKind
 
-FIXTURES = Path(__file__).resolve().parents[4].parent / "shared" / "fixtures" / "slack"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "slack"
 
 
 def fixture_event(name: str) -> dict[str, Any]:
@@ -146,3 +146,31 @@ def test_timed_cache_forgets_after_its_ttl_and_drops_the_oldest() -> None:
     assert (cache.get(("t", "a")), cache.get(("t", "b")), cache.get(("t", "c"))) == (None, "B", "C")
     now[0] = 11
     assert cache.get(("t", "b")) is None
+
+
+def test_a_mention_is_read_without_the_apps_name() -> None:
+    mention = read_mention_event(fixture_event("event_app_mention.json"))
+    assert mention is not None
+    assert mention.text == "task: renew TLS cert for api.example.com by Friday"
+    assert (mention.channel, mention.ts, mention.thread_ts) == (
+        "C0CHAN001",
+        "1714000200.000300",
+        "1714000200.000300",
+    )
+    assert mention.asked_at == datetime.fromtimestamp(1714000200.0003, UTC)
+
+
+def test_a_mention_in_a_thread_is_answered_there_and_keeps_later_mentions() -> None:
+    event = {
+        **fixture_event("event_app_mention.json"),
+        "text": "<@U0BOT0001> <@U0BOT0001|hub> ask <@U0USER002> &amp; me",
+        "thread_ts": "1714000000.000100",
+    }
+    mention = read_mention_event(event)
+    assert mention is not None
+    assert mention.thread_ts == "1714000000.000100"
+    assert mention.text == "ask @U0USER002 & me"
+
+
+def test_a_message_event_is_no_mention() -> None:
+    assert read_mention_event(fixture_event("event_message_channels.json")) is None

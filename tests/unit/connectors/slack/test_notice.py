@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from connectors.slack.mrkdwn import FALLBACK_TEXT_LIMIT, HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT
-from connectors.slack.notice import render_thread_notice
-from connectors.types import ThreadNotice
+from connectors.slack.notice import render_mention_answer, render_thread_notice
+from connectors.types import MentionAnswer, ThreadNotice
 
 HOSTILE = "<!channel> <https://evil|click> @here &amp; <@U123>"
 
@@ -105,3 +105,30 @@ def test_unsafe_links_are_dropped() -> None:
         message = render_thread_notice(_notice(link=link))
         elements = _block(message.blocks, "context")["elements"]
         assert len(elements) == 2, link
+
+
+def test_a_mention_answer_escapes_the_summary_and_lists_action_items() -> None:
+    answer = MentionAnswer(
+        summary="<!channel> Kim asks for the *cert* & <https://evil|a link>",
+        tasks=[("Renew <!here> cert", "2026-12-04"), ("Tell Kim", "")],
+    )
+    message = render_mention_answer(answer)
+    summary, items = message.blocks
+    assert "&lt;!channel&gt; Kim asks" in summary["text"]["text"]
+    assert summary["text"]["verbatim"] is True
+    assert items["text"]["text"] == (
+        "*Action items*\n\u2022 Renew &lt;!here&gt; cert (due 2026-12-04)\n\u2022 Tell Kim"
+    )
+    assert "<!channel>" not in message.text
+
+
+def test_a_task_mention_answer_is_a_receipt() -> None:
+    answer = MentionAnswer(tasks=[("Fix <@U1> deploy", "")], created="ClickUp")
+    message = render_mention_answer(answer)
+    (block,) = message.blocks
+    assert block["text"]["text"] == "Creating in ClickUp: *Fix &lt;@U1&gt; deploy*"
+
+
+def test_a_note_answer_says_only_the_note() -> None:
+    message = render_mention_answer(MentionAnswer(note="No task created: no tool."))
+    assert [b["text"]["text"] for b in message.blocks] == ["No task created: no tool."]
