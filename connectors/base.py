@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from connectors.mail.types import ParsedMessage
@@ -104,9 +105,32 @@ class ChatSink(Protocol):
     provider: Provider
 
     def post_message(
-        self, token: str, *, channel: str, message: SlackMessage, thread_ts: str | None = None
+        self,
+        token: str,
+        *,
+        channel: str,
+        message: SlackMessage,
+        thread_ts: str | None = None,
+        marker: str | None = None,
     ) -> str:
-        """Post (in thread_ts's thread, if given); return the message's id (Slack's ts)."""
+        """Post (in thread_ts's thread, if given); return the message's id (Slack's ts).
+
+        marker, unique per request, is stored with the message (Slack message metadata).
+        """
+
+    def find_message(
+        self,
+        token: str,
+        *,
+        channel: str,
+        marker: str,
+        since: datetime,
+        thread_ts: str | None = None,
+    ) -> str | None:
+        """The id of a message posted with marker at or after since, else None.
+
+        Asked before retrying a post whose outcome is unknown (timeout, 5xx).
+        """
 
 
 @runtime_checkable
@@ -118,6 +142,14 @@ class TaskSink(Protocol):
 
         Raises AuthExpired when the token is refused, RateLimited / ProviderUnavailable
         when a retry may succeed, and ConnectorError when the target rejects the task.
+        """
+
+    def find_task(
+        self, token: str, *, target: str, task: TaskDraft, since: datetime
+    ) -> RemoteTask | None:
+        """The task created in target for task.marker at or after since, else None.
+
+        Asked before retrying a create whose outcome is unknown (timeout, 5xx).
         """
 
 

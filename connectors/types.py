@@ -152,6 +152,9 @@ class TaskDraft:
     due: date | None = None
     link: str | None = None  # back to the thread in the hub
     priority: str | None = None  # "urgent", "high", "normal" or "low"
+    # Unique per request (the hub's outbox row id): stored with the task so that, after
+    # a failure whose outcome is unknown, TaskSink.find_task can tell it was created.
+    marker: str = ""
 
 
 @dataclass(frozen=True)

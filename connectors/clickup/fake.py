@@ -2,14 +2,22 @@
 
 Serves, under /clickup/api/v2 so it can share one server with the other fakes:
   POST /list/{list_id}/task   create a task (the TaskSink call)
+  GET  /list/{list_id}/task   Get Tasks: {"tasks": [...], "last_page": bool}, 100 a page
   GET  /task/{task_id}        read one back
   GET  /team                  the Workspaces the token is authorized for
 It authenticates like ClickUp (a bare `pk_...` personal token or `Bearer <oauth>`),
 answers errors as `{"err", "ECODE"}` with ClickUp's status codes, validates the create
 body, and returns the task object in the fixture's shape (ms timestamps as strings).
-Rate limits happen only when injected with fail_next (429 + X-RateLimit-* headers).
-State is readable in process (fake.tasks, fake.requests, fake.calls) and over HTTP
-under /_fake/clickup/.
+Get Tasks honours page, date_created_gt/_lt, date_updated_gt/_lt, include_closed,
+subtasks, archived, order_by (id, created, updated, due_date), reverse and
+include_markdown_description (markdown_description only when true); other filters
+are ignored. Its default order, newest first, is an assumption (ClickUp documents
+only that it orders by created and that reverse reverses).
+Rate limits happen only when injected with fail_next (429 + X-RateLimit-* headers);
+fail_next(..., after_processing=True) lets the request through and then answers the
+error, for "it went through but the answer was lost".
+State is readable in process (fake.tasks, fake.requests, fake.task_queries,
+fake.calls) and over HTTP under /_fake/clickup/.
 
 ECODEs other than OAUTH_017/019/027 and APP_002 are constructed, not confirmed.
 """
@@ -43,6 +51,7 @@ SANDBOX_LIST_NAME = "Inbox tasks"
 SANDBOX_USER_ID = 183
 
 RATE_LIMIT = 100
+PAGE_SIZE = 100  # Get Tasks page size
 _ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 # status -> (err, ECODE) for injected faults.
@@ -95,15 +104,21 @@ _Handler = Callable[[Request, str], Awaitable[Response]]
 class ClickUpFake:
     """State plus a Starlette app; every public method is safe to call from any thread."""
 
-    def __init__(self, *, seed: int = 86) -> None:
+    def __init__(self, *, seed: int = 86, clock: Callable[[], float] = time.time) -> None:
         self.calls: Counter[str] = Counter()
         self.tasks: dict[str, dict[str, Any]] = {}  # task id -> task object as returned
         self.requests: list[dict[str, Any]] = []  # accepted creates: list_id, auth, body
+        self.task_queries: list[dict[str, Any]] = []  # Get Tasks calls: list_id, query
+        # Unix seconds stamped on new tasks (date_created); tests may swap it, reset()
+        # puts the constructor's back.
+        self.clock = clock
+        self._default_clock = clock
         self._lock = threading.RLock()
         self._rng = random.Random(seed)  # noqa: S311 - ids only need to look random
         self._workspaces: dict[str, FakeWorkspace] = {}
         self._revoked: set[str] = set()
-        self._faults = Faults()
+        self._faults = Faults()  # answered instead of handling the request
+        self._late_faults = Faults()  # answered after handling it (after_processing)
 
     # ---- test controls -------------------------------------------------------------
 
@@ -140,14 +155,34 @@ class ClickUpFake:
         count: int = 1,
         *,
         delay: float = 0.0,
+        after_processing: bool = False,
     ) -> None:
         """Answer the next count requests whose path starts with path_prefix with status.
 
         The body is ClickUp's error shape for that status; a 429 carries
         X-RateLimit-Limit/-Remaining/-Reset (reset = now + retry_after, or + 60 s) and,
         when retry_after is given, Retry-After. delay holds the answer back (timeouts).
+
+        after_processing: handle the request first (a create stores its task) and
+        then answer the error in place of the real response, after delay; a lost
+        answer. Faults without it go first when both kinds are queued for a path.
         """
-        self._faults.add(path_prefix, status, retry_after, count, delay)
+        faults = self._late_faults if after_processing else self._faults
+        faults.add(path_prefix, status, retry_after, count, delay)
+
+    def close_task(self, task_id: str) -> None:
+        """Give a task a closed status ("complete"), as finishing it in ClickUp does."""
+        with self._lock:
+            task = self.tasks[task_id]
+            now = str(int(self.clock() * 1000))
+            task["status"] = {
+                "id": f"p{task['list']['id']}_closed",
+                "status": "complete",
+                "color": "#6bc950",
+                "orderindex": 1,
+                "type": "closed",
+            }
+            task["date_closed"] = task["date_done"] = task["date_updated"] = now
 
     def seed_sandbox(self) -> FakeWorkspace:
         """The sandbox's Workspace: SANDBOX_TEAM_ID with list SANDBOX_LIST_ID."""
@@ -159,12 +194,15 @@ class ClickUpFake:
         )
 
     def reset(self) -> None:
-        """Forget tasks, counters and faults (workspaces and tokens stay)."""
+        """Forget tasks, counters and faults, restore the clock (workspaces and tokens stay)."""
         with self._lock:
             self.calls.clear()
             self.tasks.clear()
             self.requests.clear()
+            self.task_queries.clear()
+            self.clock = self._default_clock
             self._faults.clear()
+            self._late_faults.clear()
 
     def tasks_in(self, list_id: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -178,6 +216,11 @@ class ClickUpFake:
                 f"{PREFIX}/list/{{list_id}}/task",
                 self._api("create_task", self._create_task),
                 methods=["POST"],
+            ),
+            Route(
+                f"{PREFIX}/list/{{list_id}}/task",
+                self._api("get_tasks", self._get_tasks),
+                methods=["GET"],
             ),
             Route(
                 f"{PREFIX}/task/{{task_id}}",
@@ -205,11 +248,17 @@ class ClickUpFake:
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
                 return _fault_response(fault)
+            late = self._late_faults.take(request.url.path)
             try:
                 token = self._authenticate(request)
-                return await handler(request, token)
+                response = await handler(request, token)
             except ClickUpApiError as exc:
-                return _error(exc.status, exc.err, exc.ecode)
+                response = _error(exc.status, exc.err, exc.ecode)
+            if late is None:
+                return response
+            if late.delay:
+                await asyncio.sleep(late.delay)
+            return _fault_response(late)
 
         return guarded
 
@@ -228,14 +277,18 @@ class ClickUpFake:
 
     # ---- endpoints -----------------------------------------------------------------
 
-    async def _create_task(self, request: Request, token: str) -> Response:
-        list_id = request.path_params["list_id"]
+    def _list_for(self, request: Request, token: str) -> tuple[str, FakeWorkspace]:
+        list_id: str = request.path_params["list_id"]
         with self._lock:
             workspace = self._workspace_of_list(list_id)
         if workspace is None:
             raise ClickUpApiError(404, "List not found", "ITEM_013")
         if token not in workspace.tokens:
             raise ClickUpApiError(401, "Team not authorized", "OAUTH_027")
+        return list_id, workspace
+
+    async def _create_task(self, request: Request, token: str) -> Response:
+        list_id, workspace = self._list_for(request, token)
         body = await _json_object(request)
         fields = _validate_task(body)
         auth = (
@@ -243,10 +296,27 @@ class ClickUpFake:
         )
         with self._lock:
             task_id = self._new_id()
-            task = _task_object(task_id, list_id, workspace, fields, index=len(self.tasks) + 1)
+            now = int(self.clock() * 1000)
+            index = len(self.tasks) + 1
+            task = _task_object(task_id, list_id, workspace, fields, index=index, now_ms=now)
             self.tasks[task_id] = task
             self.requests.append({"list_id": list_id, "auth": auth, "body": body})
             return JSONResponse(task)
+
+    async def _get_tasks(self, request: Request, token: str) -> Response:
+        list_id, _ = self._list_for(request, token)
+        query = _TaskQuery.parse(request)
+        with self._lock:
+            self.task_queries.append({"list_id": list_id, "query": dict(request.query_params)})
+            listed = [
+                (position, dict(task))
+                for position, task in enumerate(self.tasks.values())
+                if task["list"]["id"] == list_id and query.admits(task)
+            ]
+        listed.sort(key=lambda item: (query.sort_key(item[1]), item[0]), reverse=not query.reverse)
+        start = query.page * PAGE_SIZE
+        page = [query.shape(task) for _, task in listed[start : start + PAGE_SIZE]]
+        return JSONResponse({"tasks": page, "last_page": start + PAGE_SIZE >= len(listed)})
 
     async def _get_task(self, request: Request, token: str) -> Response:
         task_id = request.path_params["task_id"]
@@ -283,6 +353,7 @@ class ClickUpFake:
             retry_after=None if retry_after is None else float(retry_after),
             count=int(body.get("count", 1)),
             delay=float(body.get("delay", 0.0)),
+            after_processing=body.get("after_processing") is True,
         )
         return JSONResponse({"ok": True})
 
@@ -303,6 +374,111 @@ class ClickUpFake:
 
 
 # ---- wire helpers ------------------------------------------------------------------
+
+_ORDER_KEYS: dict[str, str] = {
+    "id": "id",
+    "created": "date_created",
+    "updated": "date_updated",
+    "due_date": "due_date",
+}
+
+
+@dataclass(frozen=True)
+class _TaskQuery:
+    """The Get Tasks query parameters the fake honours."""
+
+    page: int = 0
+    order_by: str = "created"
+    reverse: bool = False
+    include_closed: bool = False
+    subtasks: bool = False
+    archived: bool = False
+    include_markdown: bool = False
+    bounds: tuple[tuple[str, int | None, int | None], ...] = ()  # field, gt, lt
+
+    @classmethod
+    def parse(cls, request: Request) -> _TaskQuery:
+        params = request.query_params
+        page = _int_param(params.get("page"), "page")
+        if page is not None and page < 0:
+            raise ClickUpApiError(400, "page invalid", "INPUT_003")
+        order_by = params.get("order_by") or "created"
+        if order_by not in _ORDER_KEYS:
+            raise ClickUpApiError(400, "order_by invalid", "INPUT_003")
+        bounds = tuple(
+            (
+                field_name,
+                _int_param(params.get(f"{name}_gt"), f"{name}_gt"),
+                _int_param(params.get(f"{name}_lt"), f"{name}_lt"),
+            )
+            for name, field_name in (
+                ("date_created", "date_created"),
+                ("date_updated", "date_updated"),
+                ("due_date", "due_date"),
+            )
+        )
+        return cls(
+            page=page or 0,
+            order_by=order_by,
+            reverse=_bool_param(params.get("reverse"), "reverse"),
+            include_closed=_bool_param(params.get("include_closed"), "include_closed"),
+            subtasks=_bool_param(params.get("subtasks"), "subtasks"),
+            archived=_bool_param(params.get("archived"), "archived"),
+            include_markdown=_bool_param(
+                params.get("include_markdown_description"), "include_markdown_description"
+            ),
+            bounds=bounds,
+        )
+
+    def admits(self, task: dict[str, Any]) -> bool:
+        if task["status"]["type"] == "closed" and not self.include_closed:
+            return False
+        if task["parent"] is not None and not self.subtasks:
+            return False
+        if bool(task["archived"]) != self.archived:
+            return False
+        for field_name, gt, lt in self.bounds:
+            if gt is None and lt is None:
+                continue
+            raw = task.get(field_name)
+            if raw is None:
+                return False
+            value = int(raw)
+            if (gt is not None and value <= gt) or (lt is not None and value >= lt):
+                return False
+        return True
+
+    def sort_key(self, task: dict[str, Any]) -> tuple[int, str]:
+        """(number, text): ms fields sort by number, ids as text; a missing date first."""
+        value = task.get(_ORDER_KEYS[self.order_by])
+        if self.order_by == "id":
+            return (0, str(value))
+        return (-1 if value is None else int(value), "")
+
+    def shape(self, task: dict[str, Any]) -> dict[str, Any]:
+        """The task as Get Tasks lists it: markdown_description only when asked for."""
+        if not self.include_markdown:
+            task.pop("markdown_description", None)
+        return task
+
+
+def _int_param(raw: str | None, name: str) -> int | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ClickUpApiError(400, f"{name} invalid", "INPUT_003") from None
+
+
+def _bool_param(raw: str | None, name: str) -> bool:
+    if raw is None or raw == "":
+        return False
+    if raw.lower() in ("true", "1"):
+        return True
+    if raw.lower() in ("false", "0"):
+        return False
+    raise ClickUpApiError(400, f"{name} invalid", "INPUT_003")
 
 
 def _error(status: int, err: str, ecode: str, headers: dict[str, str] | None = None) -> Response:
@@ -390,9 +566,15 @@ def _ms_field(body: dict[str, Any], key: str) -> int | None:
 
 
 def _task_object(
-    task_id: str, list_id: str, ws: FakeWorkspace, fields: dict[str, Any], *, index: int
+    task_id: str,
+    list_id: str,
+    ws: FakeWorkspace,
+    fields: dict[str, Any],
+    *,
+    index: int,
+    now_ms: int,
 ) -> dict[str, Any]:
-    now = str(int(time.time() * 1000))
+    now = str(now_ms)
     markdown = fields["markdown"]
     plain = markdown if markdown is not None else (fields["description"] or "")
     priority = None

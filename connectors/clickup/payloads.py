@@ -21,6 +21,13 @@ UNTITLED = "Untitled task"
 ELLIPSIS = "\u2026"
 TASK_URL = "https://app.clickup.com/t/{id}"
 
+# The last line of a task's description when the draft carries a marker: how
+# ClickUpConnector.find_task recognizes a task an uncertain create may have made.
+MARKER_PREFIX = "inbox-hub ref: "
+# A marker is one token that reads the same as markdown and as plain text.
+MAX_MARKER = 100
+_MARKER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
+
 # ClickUp's priority ids: 1=urgent, 2=high, 3=normal, 4=low.
 PRIORITIES: dict[str, int] = {"urgent": 1, "high": 2, "normal": 3, "low": 4}
 
@@ -55,19 +62,55 @@ def due_ms(value: date) -> int:
     return int(midnight.timestamp()) * 1000
 
 
-def markdown_for(task: TaskDraft, limit: int = MAX_MARKDOWN) -> str:
-    """notes, then a final "Source: <link>" line when there is a link; within limit.
+def marker_line(marker: str) -> str:
+    """ "inbox-hub ref: <marker>", or "" when there is no marker.
 
-    The notes are cut first so the link back to the thread always survives.
+    Raises ValueError for a marker that is not one short token of letters, digits and
+    `._:-` (anything else could read differently once ClickUp renders the markdown).
+    """
+    marker = marker.strip()
+    if not marker:
+        return ""
+    if len(marker) > MAX_MARKER or not _MARKER.fullmatch(marker):
+        raise ValueError("marker must be 1-100 letters, digits or ._:- characters")
+    return f"{MARKER_PREFIX}{marker}"
+
+
+def markdown_for(task: TaskDraft, limit: int = MAX_MARKDOWN) -> str:
+    """notes, a "Source: <link>" line when there is a link and, when the draft has a
+    marker, a last "inbox-hub ref: <marker>" line; each a paragraph, within limit.
+
+    The notes are cut first, then the link, so the marker line always survives whole
+    (limit must leave room for it) and the link back to the thread survives after it.
     """
     notes = clean_text(task.notes)
     link = _WHITESPACE.sub("", _CONTROL.sub("", task.link or ""))
-    if not link:
+    ref = marker_line(task.marker)
+    if len(ref) > limit:
+        raise ValueError("limit leaves no room for the marker line")
+    tail = ref
+    if link:
+        source = clip(f"Source: {link}", limit - len(ref) - 2 if ref else limit)
+        tail = "\n\n".join(part for part in (source, ref) if part)
+    if not tail:
         return clip(notes, limit)
-    source = clip(f"Source: {link}", limit)
-    room = limit - len(source) - 2
+    room = limit - len(tail) - 2
     body = clip(notes, room) if room > 0 else ""
-    return f"{body}\n\n{source}" if body else source
+    return f"{body}\n\n{tail}" if body else tail
+
+
+def has_marker_line(text: str | None, marker: str) -> bool:
+    """Whether text's last non-blank line is marker's line.
+
+    Only the last line counts, so notes quoting "inbox-hub ref: ..." (they come from
+    untrusted email) cannot pass for the marker. Backslashes are dropped first: a
+    marker line has none, and ClickUp may escape punctuation in markdown it returns.
+    """
+    expected = marker_line(marker)
+    if not expected or not text:
+        return False
+    lines = [line.strip() for line in clean_text(text).split("\n") if line.strip()]
+    return bool(lines) and lines[-1].replace("\\", "") == expected
 
 
 def priority_id(priority: str | None) -> int | None:
@@ -111,3 +154,24 @@ class TaskResponse(BaseModel):
     @property
     def link(self) -> str:
         return self.url or TASK_URL.format(id=self.id)
+
+
+class ListedTask(TaskResponse):
+    """A task in a Get Tasks page, with whichever description fields it carries."""
+
+    description: str | None = None
+    text_content: str | None = None
+    markdown_description: str | None = None
+
+    def has_marker(self, marker: str) -> bool:
+        texts = (self.description, self.text_content, self.markdown_description)
+        return any(has_marker_line(text, marker) for text in texts)
+
+
+class TaskPage(BaseModel):
+    """GET /list/{list_id}/task: up to 100 tasks and whether more pages follow."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    tasks: list[ListedTask]
+    last_page: bool | None = None

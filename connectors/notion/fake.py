@@ -4,15 +4,22 @@ Serves, under /notion/v1 so it can share one server with the other fakes:
   POST /pages                  create a page in a database (the TaskSink call)
   GET  /pages/{page_id}        read one back
   GET  /databases/{id}         a database and its property schema
+  POST /databases/{id}/query   its pages: filter (property text/date conditions,
+                               created_time/last_edited_time timestamps, and/or),
+                               sorts, page_size and start_cursor paging
+  GET  /blocks/{id}/children   a page's body blocks (the children given at create), paged
 Every call needs Notion-Version (else 400 missing_version) and a known bearer token
 (else 401 unauthorized); a database not shared with the token's integration is a 404
 object_not_found, as in Notion. The create body is validated like Notion does it:
 properties must exist in the schema with the right type, the title property must be
 present, rich-text content is at most 2000 UTF-16 units, at most 100 items per array
 and 100 children. Pages come back in the fixture's shape (dashed uuid, expanded
-property values for every property of the database). Rate limits happen only when
-injected with fail_next. State is readable in process (fake.pages, fake.children,
-fake.requests, fake.calls) and over HTTP under /_fake/notion/.
+property values for every property of the database); created_time is kept to the
+minute, as Notion does, from fake.clock (settable in tests). Rate limits happen only
+when injected with fail_next; fail_next(..., after_processing=True) handles the request
+first and then answers with the error (the create went through, the answer was lost).
+State is readable in process (fake.pages, fake.children, fake.requests, fake.calls) and
+over HTTP under /_fake/notion/.
 """
 
 from __future__ import annotations
@@ -55,6 +62,21 @@ MAX_CONTENT = 2000
 MAX_ARRAY = 100
 MAX_CHILDREN = 100
 MAX_URL = 2000
+MAX_PAGE_SIZE = 100
+MAX_FILTER_DEPTH = 2  # compound filters nest two levels deep at most
+TEXT_FILTERS: dict[str, frozenset[str]] = {  # property type -> filter keys accepted for it
+    "title": frozenset({"title", "rich_text"}),
+    "rich_text": frozenset({"title", "rich_text"}),
+    "url": frozenset({"url", "rich_text"}),
+    "email": frozenset({"email", "rich_text"}),
+    "phone_number": frozenset({"phone_number", "rich_text"}),
+}
+TEXT_CONDITIONS = frozenset(
+    {"equals", "does_not_equal", "contains", "does_not_contain", "starts_with", "ends_with"}
+)
+DATE_CONDITIONS = frozenset({"equals", "before", "after", "on_or_before", "on_or_after"})
+EMPTY_CONDITIONS = frozenset({"is_empty", "is_not_empty"})
+TIMESTAMPS = frozenset({"created_time", "last_edited_time"})
 
 PROPERTY_TYPES = frozenset(
     {
@@ -158,6 +180,11 @@ class NotionApiError(Exception):
 
 
 _Handler = Callable[[Request, FakeIntegration], Awaitable[Response]]
+_Predicate = Callable[[dict[str, Any]], bool]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def canonical_id(value: Any) -> str | None:
@@ -173,7 +200,10 @@ def canonical_id(value: Any) -> str | None:
 class NotionFake:
     """State plus a Starlette app; every public method is safe to call from any thread."""
 
-    def __init__(self, *, seed: int = 1714) -> None:
+    def __init__(self, *, seed: int = 1714, clock: Callable[[], datetime] = _utc_now) -> None:
+        # The time pages are created at; tests may replace it (reset() restores it).
+        self.clock = clock
+        self._default_clock = clock
         self.calls: Counter[str] = Counter()
         self.pages: dict[str, dict[str, Any]] = {}  # page id -> page object as returned
         self.children: dict[str, list[dict[str, Any]]] = {}  # page id -> blocks
@@ -183,6 +213,7 @@ class NotionFake:
         self._integrations: dict[str, FakeIntegration] = {}
         self._databases: dict[str, FakeDatabase] = {}
         self._faults = Faults()
+        self._late_faults = Faults()  # fail_next(after_processing=True)
 
     # ---- test controls -------------------------------------------------------------
 
@@ -227,7 +258,7 @@ class NotionFake:
                 title=title,
                 properties=schema,
                 shared_with=set(shared_with),
-                created_time=_now(),
+                created_time=self._stamp(),
             )
             self._databases[canonical] = database
             return database
@@ -248,14 +279,21 @@ class NotionFake:
         count: int = 1,
         *,
         delay: float = 0.0,
+        after_processing: bool = False,
     ) -> None:
         """Answer the next count requests whose path starts with path_prefix with status.
 
         The body is Notion's error object for that status. A 429 always carries
         Retry-After (integer seconds; retry_after or 1), as Notion's does; other
         statuses carry it only when retry_after is given. delay holds the answer back.
+
+        after_processing: handle the request first (a create stores its page), then
+        drop the real answer and send the error instead, after delay; with a delay past
+        the client's timeout the client sees a timeout. This is the failure whose outcome
+        is unknown to the caller. Faults without it are taken first.
         """
-        self._faults.add(path_prefix, status, retry_after, count, delay)
+        faults = self._late_faults if after_processing else self._faults
+        faults.add(path_prefix, status, retry_after, count, delay)
 
     def seed_sandbox(self) -> FakeDatabase:
         """The sandbox's integration SANDBOX_TOKEN and database SANDBOX_DATABASE_ID."""
@@ -265,13 +303,16 @@ class NotionFake:
         )
 
     def reset(self) -> None:
-        """Forget pages, counters and faults (integrations and databases stay)."""
+        """Forget pages, counters and faults; restore the clock (integrations and
+        databases stay)."""
         with self._lock:
             self.calls.clear()
             self.pages.clear()
             self.children.clear()
             self.requests.clear()
             self._faults.clear()
+            self._late_faults.clear()
+            self.clock = self._default_clock
 
     def title_of(self, page_id: str) -> str:
         """The plain text of a stored page's title property."""
@@ -305,6 +346,16 @@ class NotionFake:
                 self._api("databases.retrieve", self._database_get),
                 methods=["GET"],
             ),
+            Route(
+                f"{PREFIX}/databases/{{database_id}}/query",
+                self._api("databases.query", self._database_query),
+                methods=["POST"],
+            ),
+            Route(
+                f"{PREFIX}/blocks/{{block_id}}/children",
+                self._api("blocks.children.list", self._block_children),
+                methods=["GET"],
+            ),
             Route("/_fake/notion/pages", self._control_pages, methods=["GET"]),
             Route("/_fake/notion/calls", self._control_calls, methods=["GET"]),
             Route("/_fake/notion/fail", self._control_fail, methods=["POST"]),
@@ -325,12 +376,19 @@ class NotionFake:
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
                 return _fault_response(fault)
+            late = self._late_faults.take(request.url.path)
             try:
                 _check_version(request.headers.get("notion-version"))
                 integration = self._authenticate(request.headers.get("authorization", ""))
-                return await handler(request, integration)
+                response = await handler(request, integration)
             except NotionApiError as exc:
-                return _error(exc.status, exc.code, exc.message)
+                response = _error(exc.status, exc.code, exc.message)
+            if late is None:
+                return response
+            # Handled (a create stored its page); the answer is lost on the way back.
+            if late.delay:
+                await asyncio.sleep(late.delay)
+            return _fault_response(late)
 
         return guarded
 
@@ -345,7 +403,10 @@ class NotionFake:
     def _visible_database(self, raw_id: Any, token: str, pointer: str) -> FakeDatabase:
         canonical = canonical_id(raw_id)
         if canonical is None:
-            raise _invalid(f"{pointer} should be a valid uuid, instead was `{json.dumps(raw_id)}`.")
+            raise _invalid(
+                f"{pointer} should be a valid uuid, instead was `{json.dumps(raw_id)}`.",
+                where=pointer.split(".", 1)[0],
+            )
         with self._lock:
             database = self._databases.get(canonical)
         if database is None or token not in database.shared_with:
@@ -386,10 +447,9 @@ class NotionFake:
             )
         with self._lock:
             values = self._property_values(database, raw_properties)
-            children = [_block(b, f"body.children[{i}]") for i, b in enumerate(raw_children)]
-            for block in children:
-                block["id"] = self._uuid()
+            blocks = [_block(b, f"body.children[{i}]") for i, b in enumerate(raw_children)]
             page = self._page_object(database, values, integration)
+            children = [self._stored_block(block, page) for block in blocks]
             self.pages[page["id"]] = page
             self.children[page["id"]] = children
             self.requests.append(
@@ -418,6 +478,191 @@ class NotionFake:
         with self._lock:
             return JSONResponse(_database_object(database) | {"request_id": self._uuid()})
 
+    async def _database_query(self, request: Request, integration: FakeIntegration) -> Response:
+        database = self._visible_database(
+            request.path_params["database_id"], integration.token, "path.database_id"
+        )
+        body = await _json_object(request) if (await request.body()).strip() else {}
+        raw_filter = body.get("filter")
+        keep = (
+            (lambda page: True)
+            if raw_filter is None
+            else self._compile_filter(database, raw_filter, "body.filter", 0)
+        )
+        raw_sorts = body.get("sorts", [])
+        if not isinstance(raw_sorts, list):
+            raise _invalid(f"body.sorts should be an array, instead was `{_show(raw_sorts)}`.")
+        sorts = [self._sort(database, item, f"body.sorts[{i}]") for i, item in enumerate(raw_sorts)]
+        size = _page_size(body.get("page_size"), "body.page_size")
+        cursor = body.get("start_cursor")
+        with self._lock:
+            # seq: creation order, finer than created_time's minute.
+            rows = [
+                (seq, {k: v for k, v in page.items() if k != "request_id"})
+                for seq, page in enumerate(self.pages.values())
+                if page["parent"]["database_id"] == database.id
+                and not page["archived"]
+                and not page["in_trash"]
+            ]
+        rows = [row for row in rows if keep(row[1])]
+        if sorts:
+            rows.sort(key=lambda row: row[0])
+            for key, descending in reversed(sorts):
+                rows.sort(key=_row_key(key), reverse=descending)
+        else:  # newest first
+            rows.sort(key=lambda row: (row[1]["created_time"], row[0]), reverse=True)
+        results, next_cursor = _paged([page for _, page in rows], cursor, size, "body")
+        return JSONResponse(
+            {
+                "object": "list",
+                "results": results,
+                "next_cursor": next_cursor,
+                "has_more": next_cursor is not None,
+                "type": "page_or_database",
+                "page_or_database": {},
+                "request_id": self._uuid(),
+            }
+        )
+
+    async def _block_children(self, request: Request, integration: FakeIntegration) -> Response:
+        raw_id = request.path_params["block_id"]
+        block_id = canonical_id(raw_id)
+        if block_id is None:
+            raise _invalid(
+                f"path.block_id should be a valid uuid, instead was `{json.dumps(raw_id)}`.",
+                where="path",
+            )
+        size = _page_size(_query_int(request, "page_size"), "query.page_size")
+        cursor = request.query_params.get("start_cursor")
+        with self._lock:
+            page_id: str | None = block_id if block_id in self.pages else None
+            blocks: list[dict[str, Any]] = list(self.children.get(block_id, []))
+            if page_id is None:  # a block inside a page: it has no children of its own
+                page_id = next(
+                    (p for p, bs in self.children.items() if any(b["id"] == block_id for b in bs)),
+                    None,
+                )
+                blocks = []
+            page = self.pages.get(page_id or "")
+            database = None if page is None else self._databases.get(page["parent"]["database_id"])
+            if page is None or database is None or integration.token not in database.shared_with:
+                raise NotionApiError(
+                    404,
+                    "object_not_found",
+                    f"Could not find block with ID: {block_id}. Make sure the relevant pages"
+                    " and databases are shared with your integration.",
+                )
+        results, next_cursor = _paged(blocks, cursor, size, "query")
+        return JSONResponse(
+            {
+                "object": "list",
+                "results": results,
+                "next_cursor": next_cursor,
+                "has_more": next_cursor is not None,
+                "type": "block",
+                "block": {},
+                "request_id": self._uuid(),
+            }
+        )
+
+    # ---- query filters and sorts ---------------------------------------------------
+
+    def _compile_filter(
+        self, database: FakeDatabase, raw: Any, pointer: str, depth: int
+    ) -> _Predicate:
+        """A predicate over page objects for a filter object; validation errors as Notion."""
+        if not isinstance(raw, dict):
+            raise _invalid(f"{pointer} should be an object, instead was `{_show(raw)}`.")
+        kinds = [k for k in ("and", "or", "property", "timestamp") if k in raw]
+        if len(kinds) != 1:
+            raise _invalid(
+                f"{pointer} should be a property filter, a timestamp filter, or an `and` / `or`"
+                " compound filter."
+            )
+        kind = kinds[0]
+        if kind in ("and", "or"):
+            if depth >= MAX_FILTER_DEPTH:
+                raise _invalid(
+                    f"{pointer} nests compound filters more than {MAX_FILTER_DEPTH} levels deep."
+                )
+            items = raw[kind]
+            if not isinstance(items, list):
+                raise _invalid(
+                    f"{pointer}.{kind} should be an array, instead was `{_show(items)}`."
+                )
+            if len(items) > MAX_ARRAY:
+                raise _invalid(f"{pointer}.{kind}.length should be ≤ `{MAX_ARRAY}`.")
+            tests = [
+                self._compile_filter(database, item, f"{pointer}.{kind}[{i}]", depth + 1)
+                for i, item in enumerate(items)
+            ]
+            if kind == "and":
+                return lambda page: all(test(page) for test in tests)
+            return lambda page: any(test(page) for test in tests)
+        if kind == "timestamp":
+            name = raw["timestamp"]
+            if name not in TIMESTAMPS:
+                raise _invalid(
+                    f"{pointer}.timestamp should be `created_time` or `last_edited_time`,"
+                    f" instead was `{_show(name)}`."
+                )
+            if set(raw) != {"timestamp", name}:
+                raise _invalid(f"{pointer}.{name} should be defined, instead was `undefined`.")
+            moment = _date_condition(raw[name], f"{pointer}.{name}")
+            return lambda page: moment(page[name])
+        prop = self._filter_property(database, raw["property"])
+        keys = [k for k in raw if k != "property"]
+        if len(keys) != 1:
+            raise _invalid(f"{pointer} should have exactly one filter condition object.")
+        key = keys[0]
+        accepted = TEXT_FILTERS.get(prop.type, frozenset({prop.type}))
+        if key not in accepted:
+            raise _invalid(
+                f"database property {prop.type} does not match filter {key}", prefix=False
+            )
+        if prop.type in TEXT_FILTERS:
+            text = _text_condition(raw[key], f"{pointer}.{key}")
+            return lambda page: text(_text_value(page["properties"][prop.name]))
+        if prop.type == "date":
+            day = _date_condition(raw[key], f"{pointer}.{key}")
+            return lambda page: day((page["properties"][prop.name]["date"] or {}).get("start"))
+        raise _invalid(f"filters on {prop.type} properties are not supported here", prefix=False)
+
+    def _filter_property(self, database: FakeDatabase, name: Any) -> FakeProperty:
+        by_id = {p.id: p for p in database.properties.values()}
+        prop = database.properties.get(name) or by_id.get(name) if isinstance(name, str) else None
+        if prop is None:
+            raise NotionApiError(
+                400, "validation_error", f"Could not find property with name or id: {name}"
+            )
+        return prop
+
+    def _sort(
+        self, database: FakeDatabase, raw: Any, pointer: str
+    ) -> tuple[Callable[[dict[str, Any], int], Any], bool]:
+        """(key over (page, creation seq), descending) for a sort object."""
+        if not isinstance(raw, dict):
+            raise _invalid(f"{pointer} should be an object, instead was `{_show(raw)}`.")
+        direction = raw.get("direction")
+        if direction not in ("ascending", "descending"):
+            raise _invalid(
+                f"{pointer}.direction should be `ascending` or `descending`,"
+                f" instead was `{_show(direction)}`."
+            )
+        descending = direction == "descending"
+        if "timestamp" in raw and "property" not in raw:
+            name = raw["timestamp"]
+            if name not in TIMESTAMPS:
+                raise _invalid(
+                    f"{pointer}.timestamp should be `created_time` or `last_edited_time`,"
+                    f" instead was `{_show(name)}`."
+                )
+            return (lambda page, seq: (page[name], seq)), descending
+        if "property" in raw and "timestamp" not in raw:
+            prop = self._filter_property(database, raw["property"])
+            return (lambda page, seq: _sort_value(page["properties"][prop.name])), descending
+        raise _invalid(f"{pointer} should have exactly one of `property` or `timestamp`.")
+
     # ---- HTTP controls -------------------------------------------------------------
 
     async def _control_pages(self, request: Request) -> Response:
@@ -441,6 +686,7 @@ class NotionFake:
             retry_after=None if retry_after is None else float(retry_after),
             count=int(body.get("count", 1)),
             delay=float(body.get("delay", 0.0)),
+            after_processing=bool(body.get("after_processing", False)),
         )
         return JSONResponse({"ok": True})
 
@@ -455,6 +701,25 @@ class NotionFake:
         if canonical is None or canonical not in self._databases:
             raise KeyError(database_id)
         return self._databases[canonical]
+
+    def _stamp(self) -> str:
+        """The clock's time as Notion writes created_time: UTC, to the minute."""
+        now = self.clock()
+        now = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+        return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:00.000Z")
+
+    def _stored_block(self, block: dict[str, Any], page: dict[str, Any]) -> dict[str, Any]:
+        """A validated child block as Notion stores and lists it under its page."""
+        return {
+            "object": "block",
+            "id": self._uuid(),
+            "parent": {"type": "page_id", "page_id": page["id"]},
+            "created_time": page["created_time"],
+            "last_edited_time": page["last_edited_time"],
+            "created_by": dict(page["created_by"]),
+            "last_edited_by": dict(page["last_edited_by"]),
+            **{k: v for k, v in block.items() if k != "object"},
+        }
 
     def _uuid(self) -> str:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
@@ -564,7 +829,7 @@ class NotionFake:
         integration: FakeIntegration,
     ) -> dict[str, Any]:
         page_id = self._uuid()
-        now = _now()
+        now = self._stamp()
         title = plain_text(values[database.title_property.name]["title"])
         slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")[:100].strip("-")
         compact = page_id.replace("-", "")
@@ -593,16 +858,12 @@ class NotionFake:
 # ---- wire helpers ------------------------------------------------------------------
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:00.000Z")
-
-
 def _show(value: Any) -> str:
     return "undefined" if value is None else json.dumps(value)[:100]
 
 
-def _invalid(message: str, *, prefix: bool = True) -> NotionApiError:
-    text = f"body failed validation: {message}" if prefix else message
+def _invalid(message: str, *, prefix: bool = True, where: str = "body") -> NotionApiError:
+    text = f"{where} failed validation: {message}" if prefix else message
     return NotionApiError(400, "validation_error", text)
 
 
@@ -756,3 +1017,158 @@ def _database_object(database: FakeDatabase) -> dict[str, Any]:
         "is_inline": False,
         "public_url": None,
     }
+
+
+def _query_int(request: Request, name: str) -> Any:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
+
+
+def _row_key(
+    key: Callable[[dict[str, Any], int], Any],
+) -> Callable[[tuple[int, dict[str, Any]]], Any]:
+    return lambda row: key(row[1], row[0])
+
+
+def _page_size(value: Any, pointer: str) -> int:
+    if value is None:
+        return MAX_PAGE_SIZE
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _invalid(
+            f"{pointer} should be a number or `undefined`, instead was `{_show(value)}`.",
+            where=pointer.split(".", 1)[0],
+        )
+    if not 1 <= value <= MAX_PAGE_SIZE:
+        bound = f"≤ `{MAX_PAGE_SIZE}`" if value > MAX_PAGE_SIZE else "≥ `1`"
+        raise _invalid(
+            f"{pointer} should be {bound}, instead was `{value}`.",
+            where=pointer.split(".", 1)[0],
+        )
+    size: int = value
+    return size
+
+
+def _paged(
+    items: list[dict[str, Any]], cursor: Any, size: int, where: str
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of items from the item whose id is cursor; next_cursor is the next id."""
+    start = 0
+    if cursor is not None:
+        canonical = canonical_id(cursor)
+        if canonical is None:
+            raise _invalid(
+                f"{where}.start_cursor should be a valid uuid, instead was `{_show(cursor)}`.",
+                where=where,
+            )
+        ids = [item["id"] for item in items]
+        if canonical not in ids:
+            raise NotionApiError(
+                400, "validation_error", f"start_cursor provided is invalid: {cursor}"
+            )
+        start = ids.index(canonical)
+    page = items[start : start + size]
+    after = items[start + size : start + size + 1]
+    return page, (after[0]["id"] if after else None)
+
+
+def _text_value(value: dict[str, Any]) -> str:
+    inner = value.get(value["type"])
+    if isinstance(inner, list):
+        return plain_text(inner)
+    return inner if isinstance(inner, str) else ""
+
+
+def _sort_value(value: dict[str, Any]) -> Any:
+    kind = value["type"]
+    if kind in TEXT_FILTERS:
+        return (0, _text_value(value))
+    inner = value.get(kind)
+    if kind == "date":
+        return (0, inner["start"]) if inner else (1, "")
+    if kind in ("number", "checkbox"):
+        return (0, inner) if inner is not None else (1, 0)
+    if kind == "select":
+        return (0, inner["name"]) if inner else (1, "")
+    return (0, json.dumps(inner, sort_keys=True))
+
+
+def _single_condition(raw: Any, pointer: str) -> tuple[str, Any]:
+    if not isinstance(raw, dict) or len(raw) != 1:
+        raise _invalid(f"{pointer} should be an object with exactly one condition.")
+    ((name, value),) = raw.items()
+    return name, value
+
+
+def _text_condition(raw: Any, pointer: str) -> Callable[[str], bool]:
+    """equals/does_not_equal compare exactly; the others ignore case, as Notion's UI does."""
+    name, value = _single_condition(raw, pointer)
+    if name in EMPTY_CONDITIONS:
+        if value is not True:
+            raise _invalid(f"{pointer}.{name} should be `true`, instead was `{_show(value)}`.")
+        return (lambda text: not text) if name == "is_empty" else (lambda text: bool(text))
+    if name not in TEXT_CONDITIONS:
+        raise _invalid(f"{pointer}.{name} is not a text filter condition.")
+    if not isinstance(value, str):
+        raise _invalid(f"{pointer}.{name} should be a string, instead was `{_show(value)}`.")
+    if name == "equals":
+        return lambda text: text == value
+    if name == "does_not_equal":
+        return lambda text: text != value
+    needle = value.casefold()
+    if name == "contains":
+        return lambda text: needle in text.casefold()
+    if name == "does_not_contain":
+        return lambda text: needle not in text.casefold()
+    if name == "starts_with":
+        return lambda text: text.casefold().startswith(needle)
+    return lambda text: text.casefold().endswith(needle)
+
+
+def _moment(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _date_condition(raw: Any, pointer: str) -> Callable[[str | None], bool]:
+    """A test of an ISO date or timestamp; a date-only value compares whole (UTC) days."""
+    name, value = _single_condition(raw, pointer)
+    if name in EMPTY_CONDITIONS:
+        if value is not True:
+            raise _invalid(f"{pointer}.{name} should be `true`, instead was `{_show(value)}`.")
+        if name == "is_empty":
+            return lambda seen: seen is None
+        return lambda seen: seen is not None
+    if name not in DATE_CONDITIONS:
+        raise _invalid(f"{pointer}.{name} is not a date filter condition supported here.")
+    try:
+        if not isinstance(value, str):
+            raise TypeError(value)
+        whole_day = len(value) == 10
+        bound: Any = date.fromisoformat(value) if whole_day else _moment(value)
+    except (TypeError, ValueError):
+        raise _invalid(
+            f"{pointer}.{name} should be a valid ISO 8601 date string, instead was"
+            f" `{_show(value)}`."
+        ) from None
+
+    def test(seen: str | None) -> bool:
+        if seen is None:
+            return False
+        at = _moment(seen if len(seen) != 10 else f"{seen}T00:00:00+00:00")
+        here: Any = at.astimezone(UTC).date() if whole_day else at
+        if name == "equals":
+            return bool(here == bound)
+        if name == "before":
+            return bool(here < bound)
+        if name == "after":
+            return bool(here > bound)
+        if name == "on_or_before":
+            return bool(here <= bound)
+        return bool(here >= bound)
+
+    return test

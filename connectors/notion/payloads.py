@@ -9,9 +9,10 @@ and nothing here parses or renders them. Notion measures text in UTF-16 code uni
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +25,8 @@ MAX_NOTES = 10_000
 UNTITLED = "Untitled task"
 ELLIPSIS = "\u2026"
 PAGE_URL = "https://www.notion.so/{id}"
+MARKER_PREFIX = "inbox-hub ref: "
+FIND_PAGE_SIZE = 10
 
 # Select option names for TaskDraft.priority.
 PRIORITY_NAMES: dict[str, str] = {
@@ -117,20 +120,77 @@ def paragraph(text: str) -> dict[str, Any]:
     return {"object": "block", "type": "paragraph", "paragraph": {"rich_text": text_items(text)}}
 
 
-def note_blocks(notes: str, *, source: str | None = None) -> list[dict[str, Any]]:
+def note_blocks(notes: str, *, source: str | None = None, reserve: int = 0) -> list[dict[str, Any]]:
     """Paragraph blocks for notes (split at blank lines), then a Source line if given.
 
-    Notes are cut to MAX_NOTES; past MAX_CHILDREN blocks the remaining paragraphs are
-    joined into the last one, so the request never exceeds Notion's limits.
+    Notes are cut to MAX_NOTES; past MAX_CHILDREN blocks (less reserve, left for blocks
+    the caller appends) the remaining paragraphs are joined into the last one, so the
+    request never exceeds Notion's limits.
     """
     text = clip(clean_text(notes), MAX_NOTES)
     paragraphs = [p.strip() for p in _BLANK_LINES.split(text) if p.strip()] if text else []
-    room = MAX_CHILDREN - (1 if source else 0)
+    room = MAX_CHILDREN - reserve - (1 if source else 0)
     if len(paragraphs) > room:
         paragraphs = [*paragraphs[: room - 1], "\n\n".join(paragraphs[room - 1 :])]
     if source:
         paragraphs.append(clip(f"Source: {source}", MAX_TEXT * MAX_RICH_TEXT_ITEMS))
     return [paragraph(p) for p in paragraphs]
+
+
+def marker_text(marker: str) -> str:
+    """The text of the paragraph that marks a page as created for marker; "" for none.
+
+    It is the page's last block: the body does not depend on the database's schema,
+    as properties do, so find_task can recognize the page in any customer's database.
+    """
+    cleaned = _WHITESPACE.sub(" ", _CONTROL.sub("", marker)).strip()
+    return f"{MARKER_PREFIX}{cleaned}" if cleaned else ""
+
+
+def has_marker(blocks: Sequence[Any], text: str) -> bool:
+    """Whether a paragraph among blocks (as Notion returns them) reads exactly text."""
+    for block in blocks:
+        if not isinstance(block, Mapping) or block.get("type") != "paragraph":
+            continue
+        content = block.get("paragraph")
+        if isinstance(content, Mapping) and plain_text(content.get("rich_text")) == text:
+            return True
+    return False
+
+
+def created_on_or_after(since: datetime) -> str:
+    """since floored to the minute, in UTC, as Notion writes timestamps.
+
+    Notion keeps created_time to the minute, so a page created in since's minute
+    carries a created_time before since. A naive since is taken as UTC.
+    """
+    moment = since if since.tzinfo is not None else since.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:00.000Z")
+
+
+def build_find_query(
+    title_property: str, task: TaskDraft, since: datetime, *, cursor: str | None = None
+) -> dict[str, Any]:
+    """The body of POST /v1/databases/{id}/query for pages that may be task's.
+
+    Same title as create_task wrote it, created at or after since's minute, newest first.
+    """
+    body: dict[str, Any] = {
+        "filter": {
+            "and": [
+                {"property": title_property, "title": {"equals": clean_title(task.title)}},
+                {
+                    "timestamp": "created_time",
+                    "created_time": {"on_or_after": created_on_or_after(since)},
+                },
+            ]
+        },
+        "sorts": [{"timestamp": "created_time", "direction": "descending"}],
+        "page_size": FIND_PAGE_SIZE,
+    }
+    if cursor:
+        body["start_cursor"] = cursor
+    return body
 
 
 def build_page_body(database_id: str, task: TaskDraft, layout: PageLayout) -> dict[str, Any]:
@@ -148,10 +208,28 @@ def build_page_body(database_id: str, task: TaskDraft, layout: PageLayout) -> di
     if priority and layout.priority_property:
         properties[layout.priority_property] = {"select": {"name": priority}}
     body: dict[str, Any] = {"parent": {"database_id": database_id}, "properties": properties}
-    blocks = note_blocks(task.notes, source=None if link_as_property or not link else link)
+    marker = marker_text(task.marker)
+    blocks = note_blocks(
+        task.notes,
+        source=None if link_as_property or not link else link,
+        reserve=1 if marker else 0,
+    )
+    if marker:
+        blocks.append(paragraph(marker))
     if blocks:
         body["children"] = blocks
     return body
+
+
+class ListResponse(BaseModel):
+    """One page of a Notion list (a database query, a block's children)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    object: Literal["list"]
+    results: list[dict[str, Any]]
+    next_cursor: str | None = None
+    has_more: bool = False
 
 
 class PageResponse(BaseModel):

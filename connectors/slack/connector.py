@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from http.client import HTTPException
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -64,6 +65,13 @@ DEFAULT_BOT_SCOPES = (
 )
 # A bot token without token rotation never expires; the grant still needs a date.
 NON_EXPIRING = timedelta(days=3650)
+
+# Message metadata tagging every post that carries a marker (the outbox row id), so that
+# after a failure whose outcome is unknown find_message can tell whether it went through.
+DELIVERY_EVENT_TYPE = "inbox_hub_delivery"
+# find_message reads at most this many pages of FIND_PAGE_SIZE messages.
+FIND_PAGE_SIZE = 200
+FIND_MAX_PAGES = 5
 
 # The token is no longer usable: the workspace must reinstall the app.
 AUTH_ERRORS = frozenset(
@@ -233,8 +241,18 @@ class SlackConnector:
         channel: str,
         message: SlackMessage,
         thread_ts: str | None = None,
+        marker: str | None = None,
     ) -> str:
-        """chat.postMessage; returns the message ts (its id within the channel)."""
+        """chat.postMessage; returns the message ts (its id within the channel).
+
+        With a marker, the message carries it as message metadata (event type
+        inbox_hub_delivery), which find_message looks for.
+        """
+        metadata = (
+            None
+            if marker is None
+            else {"event_type": DELIVERY_EVENT_TYPE, "event_payload": {"marker": marker}}
+        )
         response = self._call(
             "chat.postMessage",
             token,
@@ -246,9 +264,89 @@ class SlackConnector:
                 # Email text must never fetch previews of attacker-chosen URLs.
                 unfurl_links=False,
                 unfurl_media=False,
+                metadata=metadata,
             ),
         )
         return str(response["ts"])
+
+    def find_message(
+        self,
+        token: str,
+        *,
+        channel: str,
+        marker: str,
+        since: datetime,
+        thread_ts: str | None = None,
+    ) -> str | None:
+        """The ts of a message this app posted with marker at or after since, else None.
+
+        Top-level posts are looked up in conversations.history, replies (thread_ts
+        given) in conversations.replies of that thread: messages from since on, with
+        their metadata, newest first, at most FIND_MAX_PAGES pages. since is compared
+        with Slack's clock, so callers should allow for skew (pass the attempt's start
+        minus a margin). A thread that is gone (thread_not_found) holds no such message:
+        None. RateLimited, ProviderUnavailable, AuthExpired and SlackCallError propagate
+        as from the other calls.
+        """
+        if not marker:
+            raise ValueError("find_message needs a marker")
+        oldest = _slack_ts(since)
+        method = "conversations.history" if thread_ts is None else "conversations.replies"
+        cursor: str | None = None
+        for _ in range(FIND_MAX_PAGES):
+            try:
+                page = self._find_page(method, token, channel, thread_ts, oldest, cursor)
+            except SlackCallError as exc:
+                if thread_ts is not None and exc.code == "thread_not_found":
+                    return None
+                raise
+            for item in page.get("messages") or []:
+                if _carries_marker(item, marker) and _at_or_after(item.get("ts"), oldest):
+                    return str(item["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not page.get("has_more") or not cursor:
+                return None
+        logger.warning(
+            "slack.find_message_truncated",
+            extra={"method": method, "pages": FIND_MAX_PAGES},
+        )
+        return None
+
+    def _find_page(
+        self,
+        method: str,
+        token: str,
+        channel: str,
+        thread_ts: str | None,
+        oldest: str,
+        cursor: str | None,
+    ) -> Any:
+        if thread_ts is None:
+            return self._call(
+                method,
+                token,
+                lambda client: client.conversations_history(
+                    channel=channel,
+                    oldest=oldest,
+                    inclusive=True,
+                    include_all_metadata=True,
+                    limit=FIND_PAGE_SIZE,
+                    cursor=cursor,
+                ),
+            )
+        return self._call(
+            method,
+            token,
+            lambda client: client.conversations_replies(
+                channel=channel,
+                ts=thread_ts,
+                oldest=oldest,
+                inclusive=True,
+                include_all_metadata=True,
+                limit=FIND_PAGE_SIZE,
+                cursor=cursor,
+            ),
+        )
 
     def update_message(self, token: str, *, channel: str, ts: str, message: SlackMessage) -> str:
         """chat.update of a message the bot posted; returns its ts."""
@@ -423,6 +521,28 @@ class SlackConnector:
         if not self._client_id:
             raise ConnectorError("slack: no OAuth client id configured")
         return self._client_id
+
+
+def _slack_ts(moment: datetime) -> str:
+    """A moment as a Slack timestamp ("seconds.micros"); a naive one is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.timestamp():.6f}"
+
+
+def _at_or_after(ts: Any, oldest: str) -> bool:
+    try:
+        return Decimal(str(ts)) >= Decimal(oldest)
+    except InvalidOperation:
+        return False
+
+
+def _carries_marker(message: Mapping[str, Any], marker: str) -> bool:
+    metadata = message.get("metadata")
+    if not isinstance(metadata, Mapping) or metadata.get("event_type") != DELIVERY_EVENT_TYPE:
+        return False
+    payload = metadata.get("event_payload")
+    return isinstance(payload, Mapping) and payload.get("marker") == marker
 
 
 def _install_from(data: Mapping[str, Any], *, now: datetime) -> SlackInstall:

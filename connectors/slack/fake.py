@@ -15,6 +15,11 @@ And it plays the Events API (see fake_events): once configure_events() names the
 Request URL, a human's say / edit / delete is stored and POSTed there as a signed
 event_callback (message, message_changed, message_deleted); redeliver() replays one the
 way Slack's retries do. users.info and conversations.info describe who and where.
+
+Posts may carry message metadata (chat.postMessage `metadata`), listed again by
+conversations.history / conversations.replies with include_all_metadata. A fault queued
+with after_processing=True lets the call go through before answering with the error:
+the "it was posted but the answer was lost" case.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -56,6 +62,9 @@ MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
 MAX_CONTEXT_ELEMENTS = 10
 MAX_TEXT = 40_000
+# conversations.history / conversations.replies: the default and largest page.
+DEFAULT_HISTORY_LIMIT = 100
+MAX_HISTORY_LIMIT = 999
 
 Params = dict[str, Any]
 Result = dict[str, Any]
@@ -85,6 +94,9 @@ class _Fault:
     retry_after: int | None
     error: str
     delay: float = 0.0
+    # The call is carried out (a post is stored) before the error answers it: the
+    # outcome the client sees is unknown although the call went through.
+    after_processing: bool = False
 
 
 @dataclass
@@ -133,6 +145,8 @@ class SlackFake:
         self._faults: dict[str, deque[_Fault]] = {}
         self._expired_triggers: set[str] = set()
         self._seq = itertools.count(1)
+        self._ts_lock = threading.Lock()
+        self._last_ts = 0  # microseconds of the last ts handed out
         self._users: dict[str, dict[str, FakeUser]] = {}  # team_id -> user_id -> user
         self._im_users: dict[tuple[str, str], str] = {}  # (team_id, D…) -> the human
         self._events: EventsTarget | None = None
@@ -142,6 +156,7 @@ class SlackFake:
             "chat.postMessage": self._post_message,
             "chat.update": self._update,
             "chat.postEphemeral": self._post_ephemeral,
+            "conversations.history": self._history,
             "conversations.replies": self._replies,
             "conversations.info": self._conversations_info,
             "users.info": self._users_info,
@@ -254,14 +269,26 @@ class SlackFake:
         *,
         error: str | None = None,
         delay: float = 0.0,
+        after_processing: bool = False,
     ) -> None:
         """Make the next count calls of method fail.
 
         429 answers like Slack's rate limiter (Retry-After + ratelimited); 5xx answers
-        with that status; status 200 with error= gives an ok:false API error.
+        with that status; status 200 with error= gives an ok:false API error. delay
+        stalls the answer first (longer than the client's timeout: it gives up).
+
+        after_processing: the call is carried out first, as if Slack handled it and the
+        answer was lost (a chat.postMessage stores its message), then answered with the
+        error, after the delay. Whether the call itself succeeded does not matter.
         """
         code = error or ("ratelimited" if status == 429 else "internal_error")
-        fault = _Fault(status=status, retry_after=retry_after, error=code, delay=delay)
+        fault = _Fault(
+            status=status,
+            retry_after=retry_after,
+            error=code,
+            delay=delay,
+            after_processing=after_processing,
+        )
         with self._lock:
             self._faults.setdefault(method, deque()).extend(fault for _ in range(count))
 
@@ -476,11 +503,15 @@ class SlackFake:
             self.calls[method] += 1
             queue = self._faults.get(method)
             fault = queue.popleft() if queue else None
-        if fault is not None:
-            if fault.delay:
-                await asyncio.sleep(fault.delay)
-            return _fault_response(fault)
+        if fault is None:
+            return await self._handle(method, request)
+        if fault.after_processing:
+            await self._handle(method, request)
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        return _fault_response(fault)
 
+    async def _handle(self, method: str, request: Request) -> Response:
         app_handler = self._app_handlers.get(method)
         if app_handler is not None:
             try:
@@ -617,6 +648,7 @@ class SlackFake:
             count=int(body.get("count", 1)),
             error=body.get("error"),
             delay=float(body.get("delay", 0.0)),
+            after_processing=bool(body.get("after_processing", False)),
         )
         return JSONResponse({"ok": True})
 
@@ -737,7 +769,11 @@ class SlackFake:
         return workspace
 
     def _next_ts(self) -> str:
-        return f"{int(time.time())}.{next(self._seq):06d}"
+        """Slack's "seconds.micros" of now: unique and increasing, like Slack's own."""
+        with self._ts_lock:
+            micros = max(time.time_ns() // 1000, self._last_ts + 1)
+            self._last_ts = micros
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     @staticmethod
     def _record(
@@ -805,6 +841,8 @@ class SlackFake:
             message["blocks"] = record["blocks"]
         if record.get("thread_ts"):
             message["thread_ts"] = record["thread_ts"]
+        if record.get("subtype"):
+            message["subtype"] = record["subtype"]
         return message
 
     # ---- methods -------------------------------------------------------------------
@@ -824,7 +862,9 @@ class SlackFake:
     def _post_message(self, call: _Call) -> Result:
         channel = self._channel(call)
         text, blocks = self._content(call)
+        metadata = _metadata_param(call.params.get("metadata"))
         thread_ts = call.params.get("thread_ts") or None
+        broadcast = thread_ts is not None and _flag(call.params.get("reply_broadcast"))
         ts = self._next_ts()
         ws = call.workspace
         record = self._record(
@@ -837,6 +877,10 @@ class SlackFake:
             user=ws.bot_user_id,
             bot_id=ws.bot_id,
         )
+        if metadata is not None:
+            record["metadata"] = metadata
+        if broadcast:
+            record["subtype"] = "thread_broadcast"
         with self._lock:
             self.messages.append(record)
         return {"channel": channel, "ts": ts, "message": self._message_payload(record, ws)}
@@ -877,9 +921,42 @@ class SlackFake:
             self.ephemerals.append(record)
         return {"message_ts": ts}
 
+    def _history(self, call: _Call) -> Result:
+        """conversations.history: the channel's top-level messages (and thread
+        broadcasts, not other replies), newest first, within oldest..latest."""
+        channel = self._channel(call)
+        window = _TimeWindow.of(call.params)
+        team = call.workspace.team_id
+        with self._lock:
+            found = [
+                dict(m)
+                for m in self.messages
+                if m["team"] == team
+                and m["channel"] == channel
+                and _in_history(m)
+                and window.holds(m["ts"])
+            ]
+        found.sort(key=lambda m: _ts_key(m["ts"]), reverse=True)
+        limit = _page_limit(call.params)
+        offset = _decode_cursor(str(call.params.get("cursor") or ""))
+        page = found[offset : offset + limit]
+        has_more = offset + limit < len(found)
+        metadata = _flag(call.params.get("include_all_metadata"))
+        return {
+            "messages": [_message_item(m, metadata=metadata) for m in page],
+            "has_more": has_more,
+            "pin_count": 0,
+            "response_metadata": {
+                "next_cursor": _encode_cursor(offset + limit) if has_more else ""
+            },
+        }
+
     def _replies(self, call: _Call) -> Result:
+        """conversations.replies: the parent first (always), then its replies within
+        oldest..latest, oldest first."""
         channel = self._channel(call)
         ts = str(call.params.get("ts") or "")
+        window = _TimeWindow.of(call.params)
         team = call.workspace.team_id
         with self._lock:
             thread = [
@@ -891,23 +968,17 @@ class SlackFake:
             ]
         if not any(m["ts"] == ts for m in thread):
             raise ApiError("thread_not_found")
-        thread.sort(key=lambda m: (m["ts"] != ts, float(m["ts"])))
+        thread = [m for m in thread if m["ts"] == ts or window.holds(m["ts"])]
+        thread.sort(key=lambda m: (m["ts"] != ts, _ts_key(m["ts"])))
         limit = max(1, min(int(call.params.get("limit") or 1000), 1000))
         offset = _decode_cursor(str(call.params.get("cursor") or ""))
         page = thread[offset : offset + limit]
         has_more = offset + limit < len(thread)
-        messages = []
-        for m in page:
-            item: Result = {"type": "message", "text": m["text"], "ts": m["ts"]}
-            for key in ("user", "bot_id", "thread_ts", "client_msg_id", "parent_user_id"):
-                if m.get(key):
-                    item[key] = m[key]
-            if isinstance(m.get("edited"), dict):
-                item["edited"] = dict(m["edited"])
-            if m["blocks"]:
-                item["blocks"] = m["blocks"]
-            messages.append(item)
-        result: Result = {"messages": messages, "has_more": has_more}
+        metadata = _flag(call.params.get("include_all_metadata"))
+        result: Result = {
+            "messages": [_message_item(m, metadata=metadata) for m in page],
+            "has_more": has_more,
+        }
         if has_more:
             result["response_metadata"] = {"next_cursor": _encode_cursor(offset + limit)}
         return result
@@ -1142,6 +1213,105 @@ def _check_blocks(blocks: list[Any], max_blocks: int) -> None:
             errors=problems,
             response_metadata={"messages": [f"[ERROR] {p}" for p in problems]},
         )
+
+
+def _metadata_param(value: Any) -> dict[str, Any] | None:
+    """chat.postMessage's metadata (a JSON string in a form, an object in JSON):
+    {"event_type": <non-empty string>, "event_payload": <object>}."""
+    if value is None or value == "":
+        return None
+    metadata = _parse_json_param(value, "invalid_metadata_format")
+    if (
+        not isinstance(metadata, dict)
+        or not isinstance(metadata.get("event_type"), str)
+        or not metadata["event_type"]
+        or not isinstance(metadata.get("event_payload"), dict)
+    ):
+        raise ApiError("invalid_metadata_format")
+    return {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}
+
+
+def _flag(value: Any) -> bool:
+    """A boolean parameter: JSON true, or "1" / "true" as slack_sdk and forms send it."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true")
+
+
+def _ts_key(ts: str) -> Decimal:
+    return Decimal(ts)
+
+
+def _ts_param(params: Params, name: str) -> Decimal | None:
+    value = params.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        parsed = Decimal(str(value))
+    except InvalidOperation:
+        raise ApiError(f"invalid_ts_{name}") from None
+    if not parsed.is_finite() or parsed < 0:
+        raise ApiError(f"invalid_ts_{name}")
+    return parsed
+
+
+@dataclass(frozen=True)
+class _TimeWindow:
+    """oldest / latest / inclusive of conversations.history and .replies."""
+
+    oldest: Decimal | None
+    latest: Decimal | None
+    inclusive: bool
+
+    @classmethod
+    def of(cls, params: Params) -> _TimeWindow:
+        return cls(
+            _ts_param(params, "oldest"),
+            _ts_param(params, "latest"),
+            _flag(params.get("inclusive")),
+        )
+
+    def holds(self, ts: str) -> bool:
+        value = _ts_key(ts)
+        if self.oldest is not None and (
+            value < self.oldest or (value == self.oldest and not self.inclusive)
+        ):
+            return False
+        return not (
+            self.latest is not None
+            and (value > self.latest or (value == self.latest and not self.inclusive))
+        )
+
+
+def _page_limit(params: Params) -> int:
+    try:
+        limit = int(params.get("limit") or DEFAULT_HISTORY_LIMIT)
+    except ValueError:
+        raise ApiError("invalid_limit") from None
+    return max(1, min(limit, MAX_HISTORY_LIMIT))
+
+
+def _in_history(message: Mapping[str, Any]) -> bool:
+    """Top-level messages (thread parents included) and thread broadcasts."""
+    thread_ts = message.get("thread_ts")
+    return (
+        not thread_ts or thread_ts == message["ts"] or message.get("subtype") == "thread_broadcast"
+    )
+
+
+def _message_item(message: Mapping[str, Any], *, metadata: bool) -> Result:
+    """A stored message as history and replies list it; metadata only when asked."""
+    item: Result = {"type": "message", "text": message["text"], "ts": message["ts"]}
+    for key in ("subtype", "user", "bot_id", "thread_ts", "client_msg_id", "parent_user_id"):
+        if message.get(key):
+            item[key] = message[key]
+    if isinstance(message.get("edited"), dict):
+        item["edited"] = dict(message["edited"])
+    if message["blocks"]:
+        item["blocks"] = message["blocks"]
+    if metadata and message.get("metadata"):
+        item["metadata"] = json.loads(json.dumps(message["metadata"]))
+    return item
 
 
 def _encode_cursor(offset: int) -> str:

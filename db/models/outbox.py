@@ -1,4 +1,5 @@
-"""What should go out (Slack messages, ClickUp and Notion tasks), sent exactly once each."""
+"""What should go out (Slack messages, ClickUp and Notion tasks), each sent once: a retry
+after an unknown outcome first looks for what the lost attempt may have created."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Timestamps, UUIDPk, utcnow
@@ -29,5 +30,8 @@ class Outbox(UUIDPk, Timestamps, Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The last attempt may have gone through (timeout, reset, 5xx, a worker killed
+    # mid-send): the next one first asks the provider for what carries this row's id.
+    outcome_unknown: Mapped[bool] = mapped_column(default=False, server_default=false())
     remote_id: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,9 +1,16 @@
 """deliver: send one outbox row (a Slack notice or answer, a ClickUp or Notion task),
-record the remote id; retries honor Retry-After."""
+record the remote id; retries honor Retry-After.
+
+Each send carries the row's id as a marker (Slack message metadata, a line in the task).
+When an attempt may have gone through unanswered (timeout, 5xx, a worker killed
+mid-send), the next one first asks the provider for what carries the marker, so a lost
+answer never turns into a second message or task.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -24,6 +31,27 @@ log = structlog.get_logger(__name__)
 STUCK_AFTER = timedelta(minutes=5)
 
 
+# The providers' clocks are not ours: look a little before the row was queued.
+CLOCK_SLACK = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    """One claimed row, read out of its transaction; marker tags what it creates."""
+
+    outbox_id: uuid.UUID
+    kind: str
+    payload: dict[str, Any]
+    token: str
+    attempts: int
+    outcome_unknown: bool
+    queued_at: datetime
+
+    @property
+    def marker(self) -> str:
+        return str(self.outbox_id)
+
+
 def deliver(outbox_id: uuid.UUID, *, rt: Runtime) -> None:
     with rt.sessions.begin() as session:
         now = datetime.now(UTC)
@@ -33,7 +61,7 @@ def deliver(outbox_id: uuid.UUID, *, rt: Runtime) -> None:
             if wait is not None:  # a retry that woke early: sleep again, never send early
                 raise RetryLater("not due yet", after=wait)
             return
-        kind, payload, attempts = row.kind, dict(row.payload), row.attempts
+        kind, payload = row.kind, dict(row.payload)
         provider = _provider_for(kind, payload)
         if provider is None:
             _fail(session, outbox_id, kind, payload, f"unknown outbox kind {kind!r}")
@@ -42,11 +70,20 @@ def deliver(outbox_id: uuid.UUID, *, rt: Runtime) -> None:
         if token is None:
             _fail(session, outbox_id, kind, payload, f"no connected {provider} account")
             return
+        job = _Delivery(
+            outbox_id, kind, payload, token, row.attempts, row.outcome_unknown, row.created_at
+        )
     try:
-        remote = _send(rt, kind, payload, token)
+        remote = _find(rt, job) if job.outcome_unknown else None
+        if remote is None:
+            remote = _send(rt, job)
+        else:
+            log.info("outbox.found_after_unknown_outcome", outbox_id=str(outbox_id), kind=kind)
     except (RateLimited, ProviderUnavailable) as exc:
         after = exc.retry_after if isinstance(exc, RateLimited) else None
-        _retry_later(rt, outbox_id, exc, after=after or backoff_seconds(attempts))
+        # A 429 was refused before anything happened; a timeout or 5xx may have gone through.
+        unknown = isinstance(exc, ProviderUnavailable)
+        _retry_later(rt, job, exc, after=after or backoff_seconds(job.attempts), unknown=unknown)
         return
     except (AuthExpired, ConnectorError) as exc:
         with rt.sessions.begin() as session:
@@ -68,34 +105,58 @@ def _provider_for(kind: str, payload: dict[str, Any]) -> Provider | None:
     return None
 
 
-def _send(rt: Runtime, kind: str, payload: dict[str, Any], token: str) -> RemoteTask:
-    """The provider call for one row, outside any transaction."""
-    if kind == service.TASK_CREATE:
-        draft = payload["draft"]
-        sink = rt.registry.task_sink(Provider(payload["destination"]))
-        due = draft.get("due")
-        return sink.create_task(
-            token,
-            target=payload["target"],
-            task=TaskDraft(
-                title=draft["title"],
-                notes=draft.get("notes", ""),
-                due=date.fromisoformat(due) if due else None,
-                link=draft.get("link"),
-                priority=draft.get("priority"),
-            ),
-        )
-    chat = rt.registry.chat_sink(Provider.SLACK)
-    if kind == service.SLACK_THREAD_REPLY:
-        answer = render_mention_answer(MentionAnswer(**payload["answer"]))
-        ts = chat.post_message(
-            token, channel=payload["channel"], message=answer, thread_ts=payload["thread_ts"]
-        )
-        return RemoteTask(remote_id=ts)
-    message = render_thread_notice(ThreadNotice(**payload["notice"]))
-    return RemoteTask(
-        remote_id=chat.post_message(token, channel=payload["channel"], message=message)
+def _task_draft(job: _Delivery) -> TaskDraft:
+    draft = job.payload["draft"]
+    due = draft.get("due")
+    return TaskDraft(
+        title=draft["title"],
+        notes=draft.get("notes", ""),
+        due=date.fromisoformat(due) if due else None,
+        link=draft.get("link"),
+        priority=draft.get("priority"),
+        marker=job.marker,
     )
+
+
+def _send(rt: Runtime, job: _Delivery) -> RemoteTask:
+    """The provider call for one row, outside any transaction."""
+    payload = job.payload
+    if job.kind == service.TASK_CREATE:
+        sink = rt.registry.task_sink(Provider(payload["destination"]))
+        return sink.create_task(job.token, target=payload["target"], task=_task_draft(job))
+    if job.kind == service.SLACK_THREAD_REPLY:
+        message = render_mention_answer(MentionAnswer(**payload["answer"]))
+    else:
+        message = render_thread_notice(ThreadNotice(**payload["notice"]))
+    ts = rt.registry.chat_sink(Provider.SLACK).post_message(
+        job.token,
+        channel=payload["channel"],
+        message=message,
+        thread_ts=payload.get("thread_ts"),
+        marker=job.marker,
+    )
+    return RemoteTask(remote_id=ts)
+
+
+def _find(rt: Runtime, job: _Delivery) -> RemoteTask | None:
+    """What an attempt with an unknown outcome created, found by the row's marker."""
+    payload = job.payload
+    if job.kind == service.TASK_CREATE:
+        sink = rt.registry.task_sink(Provider(payload["destination"]))
+        return sink.find_task(
+            job.token,
+            target=payload["target"],
+            task=_task_draft(job),
+            since=job.queued_at - CLOCK_SLACK,
+        )
+    ts = rt.registry.chat_sink(Provider.SLACK).find_message(
+        job.token,
+        channel=payload["channel"],
+        marker=job.marker,
+        since=job.queued_at - CLOCK_SLACK,
+        thread_ts=payload.get("thread_ts"),
+    )
+    return RemoteTask(remote_id=ts) if ts else None
 
 
 def _fail(
@@ -106,14 +167,20 @@ def _fail(
         tasks.mark_failed(session, uuid.UUID(payload["task_id"]))
 
 
-def _retry_later(rt: Runtime, outbox_id: uuid.UUID, exc: ConnectorError, *, after: float) -> None:
+def _retry_later(
+    rt: Runtime, job: _Delivery, exc: ConnectorError, *, after: float, unknown: bool
+) -> None:
     with rt.sessions.begin() as session:
         will_retry = service.mark_retry(
-            session, outbox_id, f"{type(exc).__name__}: {exc}", after=after
+            session,
+            job.outbox_id,
+            f"{type(exc).__name__}: {exc}",
+            after=after,
+            outcome_unknown=unknown,
         )
     if will_retry:
         raise RetryLater(str(exc), after=after) from exc
-    log.warning("outbox.gave_up", outbox_id=str(outbox_id))
+    log.warning("outbox.gave_up", outbox_id=str(job.outbox_id))
 
 
 def sweep_outbox(*, rt: Runtime) -> int:

@@ -87,16 +87,29 @@ def mark_sent(session: Session, outbox_id: uuid.UUID, remote_id: str) -> None:
     session.execute(
         update(Outbox)
         .where(Outbox.id == outbox_id)
-        .values(status=OutboxStatus.SENT, remote_id=remote_id, sent_at=now, last_error=None)
+        .values(
+            status=OutboxStatus.SENT,
+            remote_id=remote_id,
+            sent_at=now,
+            last_error=None,
+            outcome_unknown=False,
+        )
     )
 
 
-def mark_retry(session: Session, outbox_id: uuid.UUID, reason: str, *, after: float) -> bool:
-    """Back to pending after a delay; False (and failed) once attempts run out."""
+def mark_retry(
+    session: Session, outbox_id: uuid.UUID, reason: str, *, after: float, outcome_unknown: bool
+) -> bool:
+    """Back to pending after a delay; False (and failed) once attempts run out.
+
+    outcome_unknown: the provider may have acted on the attempt (timeout, 5xx), so the
+    next attempt looks for the result before sending again.
+    """
     row = session.get(Outbox, outbox_id)
     if row is None:
         return False
     row.last_error = reason[:MAX_ERROR_CHARS]
+    row.outcome_unknown = row.outcome_unknown or outcome_unknown
     if row.attempts >= MAX_ATTEMPTS:
         row.status = OutboxStatus.FAILED
         return False
@@ -119,7 +132,7 @@ def requeue_due(session: Session, *, stuck_after: timedelta, limit: int = 500) -
     session.execute(
         update(Outbox)
         .where(Outbox.status == OutboxStatus.SENDING, Outbox.updated_at < now - stuck_after)
-        .values(status=OutboxStatus.PENDING)
+        .values(status=OutboxStatus.PENDING, outcome_unknown=True)  # died mid-send
     )
     due = session.scalars(
         select(Outbox.id)

@@ -51,6 +51,7 @@ def server(
 
 OURS = [
     ("POST", "/clickup/api/v2/list/901/task"),
+    ("GET", "/clickup/api/v2/list/901/task"),
     ("GET", "/clickup/api/v2/task/86abc123"),
     ("GET", "/clickup/api/v2/team"),
     ("POST", "/notion/v1/pages"),

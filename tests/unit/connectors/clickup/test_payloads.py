@@ -11,11 +11,16 @@ import pytest
 
 from connectors.clickup.payloads import (
     MAX_MARKDOWN,
+    MAX_MARKER,
     MAX_NAME,
     UNTITLED,
+    ListedTask,
     TaskResponse,
     build_task_body,
     due_ms,
+    has_marker_line,
+    markdown_for,
+    marker_line,
 )
 from connectors.types import TaskDraft
 
@@ -138,3 +143,101 @@ def test_task_response_from_fixture() -> None:
 
     assert task.id == "86abc123"
     assert task.link == "https://app.clickup.com/t/86abc123"
+
+
+MARKER = "outbox-1234"
+REF = f"inbox-hub ref: {MARKER}"
+
+
+def test_marker_is_the_last_line_after_the_source_line() -> None:
+    body = build_task_body(TaskDraft(title="t", notes="Pay it", link=LINK, marker=MARKER))
+
+    assert body["markdown_content"] == f"Pay it\n\nSource: {LINK}\n\n{REF}"
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        (TaskDraft(title="t", marker=MARKER), REF),
+        (TaskDraft(title="t", notes="n", marker=f"  {MARKER} "), f"n\n\n{REF}"),
+        (TaskDraft(title="t", link=LINK, marker=MARKER), f"Source: {LINK}\n\n{REF}"),
+    ],
+)
+def test_marker_without_notes_or_link(draft: TaskDraft, expected: str) -> None:
+    assert build_task_body(draft)["markdown_content"] == expected
+
+
+def test_long_notes_are_cut_but_source_and_marker_survive() -> None:
+    markdown = build_task_body(TaskDraft(title="t", notes="n" * 50_000, link=LINK, marker=MARKER))[
+        "markdown_content"
+    ]
+
+    assert len(markdown) == MAX_MARKDOWN
+    assert markdown.endswith(f"\u2026\n\nSource: {LINK}\n\n{REF}")
+
+
+def test_an_overlong_link_is_cut_before_the_marker() -> None:
+    link = "https://hub.example.com/" + "x" * 20_000
+    markdown = markdown_for(TaskDraft(title="t", notes="n", link=link, marker=MARKER))
+
+    assert len(markdown) <= MAX_MARKDOWN
+    assert markdown.startswith("Source: https://hub.example.com/xx")
+    assert markdown.endswith(f"\u2026\n\n{REF}")
+
+
+def test_a_small_limit_keeps_the_marker_whole() -> None:
+    draft = TaskDraft(title="t", notes="n" * 100, link=LINK, marker=MARKER)
+
+    assert markdown_for(draft, limit=len(REF)) == REF
+    with pytest.raises(ValueError, match="no room"):
+        markdown_for(draft, limit=len(REF) - 1)
+
+
+@pytest.mark.parametrize(
+    "marker", ["a b", "*x*", "[x](y)", "x\ny", "-x", "x" * (MAX_MARKER + 1), "ref\\1"]
+)
+def test_markers_that_could_render_differently_are_refused(marker: str) -> None:
+    with pytest.raises(ValueError, match="marker"):
+        marker_line(marker)
+
+
+@pytest.mark.parametrize(
+    "marker", ["1", "42", "0b7c3e2a-5f7d-4c8e-9a51-3f0e6d1b2c4d", "outbox:12", "a_b.c"]
+)
+def test_plain_markers_are_accepted(marker: str) -> None:
+    assert marker_line(marker) == f"inbox-hub ref: {marker}"
+
+
+def test_no_marker_no_line() -> None:
+    assert marker_line("  ") == ""
+    assert not has_marker_line(REF, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (REF, True),
+        (f"notes\n\nSource: {LINK}\n\n{REF}\n", True),
+        (f"notes\r\n\r\n{REF}  \r\n", True),
+        ("notes\n\ninbox\\-hub ref: outbox\\-1234", True),  # markdown escapes
+        (f"{REF}\n\nSource: {LINK}", False),  # quoted in the notes, not last
+        (f"{REF}0", False),
+        (f"x {REF}", False),
+        ("inbox-hub ref: outbox-123", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_has_marker_line_matches_only_the_exact_last_line(text: str | None, found: bool) -> None:
+    assert has_marker_line(text, MARKER) is found
+
+
+def test_listed_task_reads_whichever_description_field_it_has() -> None:
+    bare = ListedTask.model_validate({"id": "1"})
+    plain = ListedTask.model_validate({"id": "1", "text_content": REF, "description": None})
+    markdown = ListedTask.model_validate({"id": "1", "markdown_description": f"x\n\n{REF}"})
+
+    assert not bare.has_marker(MARKER)
+    assert plain.has_marker(MARKER)
+    assert markdown.has_marker(MARKER)
+    assert not markdown.has_marker("outbox-1")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,12 @@ from connectors.notion.payloads import (
     UNTITLED,
     PageLayout,
     PageResponse,
+    build_find_query,
     build_page_body,
     chunks,
+    created_on_or_after,
+    has_marker,
+    marker_text,
     plain_text,
     utf16_len,
 )
@@ -220,3 +224,118 @@ def test_page_response_from_fixture() -> None:
     assert page.id == "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
     assert page.link == fixture["url"]
     assert plain_text(fixture["properties"]["Name"]["title"]) == "Login fails for jane@example.com"
+
+
+def test_marker_is_the_last_paragraph() -> None:
+    draft = TaskDraft(title="t", notes="one\n\ntwo", marker="outbox-17")
+
+    body = build_page_body(DATABASE, draft, DEFAULT)
+
+    assert paragraph_texts(body) == ["one", "two", "inbox-hub ref: outbox-17"]
+    assert body["children"][-1] == {
+        "object": "block",
+        "type": "paragraph",
+        "paragraph": {"rich_text": [text("inbox-hub ref: outbox-17")]},
+    }
+
+
+def test_marker_alone_makes_the_only_child() -> None:
+    body = build_page_body(DATABASE, TaskDraft(title="t", marker="7"), DEFAULT)
+
+    assert paragraph_texts(body) == ["inbox-hub ref: 7"]
+
+
+@pytest.mark.parametrize("marker", ["", "  ", "\x00\n"])
+def test_no_marker_no_marker_paragraph(marker: str) -> None:
+    body = build_page_body(DATABASE, TaskDraft(title="t", marker=marker), DEFAULT)
+
+    assert "children" not in body
+
+
+def test_marker_keeps_within_100_blocks_with_source_and_many_paragraphs() -> None:
+    notes = "\n\n".join(f"p{i}" for i in range(150))
+    layout = PageLayout(link_property=None)
+    draft = TaskDraft(title="t", notes=notes, link=LINK, marker="m1")
+
+    body = build_page_body(DATABASE, draft, layout)
+
+    texts = paragraph_texts(body)
+    assert len(texts) == MAX_CHILDREN
+    assert texts[-2:] == [f"Source: {LINK}", "inbox-hub ref: m1"]
+    assert texts[97] == "\n\n".join(f"p{i}" for i in range(97, 150))
+
+
+def test_marker_text_is_one_clean_line() -> None:
+    assert marker_text(" a\tb\x07 ") == "inbox-hub ref: a b"
+    assert marker_text("") == ""
+
+
+def block(content: str, kind: str = "paragraph") -> dict[str, Any]:
+    return {"object": "block", "type": kind, kind: {"rich_text": [text(content)]}}
+
+
+def test_has_marker_needs_the_exact_paragraph() -> None:
+    wanted = marker_text("4")
+
+    assert has_marker([block("x"), block("inbox-hub ref: 4")], wanted)
+    assert not has_marker([block("inbox-hub ref: 42")], wanted)
+    assert not has_marker([block("inbox-hub ref: 4", "quote")], wanted)
+    assert not has_marker([block("see inbox-hub ref: 4")], wanted)
+    assert not has_marker([{"type": "paragraph"}, "junk", block("x")], wanted)
+
+
+def test_has_marker_joins_split_rich_text() -> None:
+    split = {
+        "type": "paragraph",
+        "paragraph": {"rich_text": [{"plain_text": "inbox-hub "}, {"plain_text": "ref: 9"}]},
+    }
+
+    assert has_marker([split], marker_text("9"))
+
+
+@pytest.mark.parametrize(
+    ("since", "expected"),
+    [
+        (datetime(2024, 4, 25, 10, 31, 45, 123456, tzinfo=UTC), "2024-04-25T10:31:00.000Z"),
+        (
+            datetime(2024, 4, 25, 0, 5, 59, tzinfo=timezone(timedelta(hours=2))),
+            "2024-04-24T22:05:00.000Z",
+        ),
+        (datetime(2024, 4, 25, 10, 31, 0), "2024-04-25T10:31:00.000Z"),  # noqa: DTZ001 - naive is UTC
+    ],
+)
+def test_since_is_floored_to_the_minute_in_utc(since: datetime, expected: str) -> None:
+    assert created_on_or_after(since) == expected
+
+
+def test_find_query_filters_by_the_written_title_and_created_time() -> None:
+    draft = TaskDraft(title=" Re:\r\n invoice\x00 42 ", marker="m")
+    since = datetime(2024, 4, 25, 10, 31, 45, tzinfo=UTC)
+
+    body = build_find_query("Task", draft, since)
+
+    assert body == {
+        "filter": {
+            "and": [
+                {"property": "Task", "title": {"equals": "Re: invoice 42"}},
+                {
+                    "timestamp": "created_time",
+                    "created_time": {"on_or_after": "2024-04-25T10:31:00.000Z"},
+                },
+            ]
+        },
+        "sorts": [{"timestamp": "created_time", "direction": "descending"}],
+        "page_size": 10,
+    }
+    assert build_find_query("Task", draft, since, cursor="c1")["start_cursor"] == "c1"
+
+
+def test_find_query_uses_the_truncated_title() -> None:
+    draft = TaskDraft(title="x" * 3000, marker="m")
+
+    body = build_find_query("Name", draft, datetime(2024, 1, 1, tzinfo=UTC))
+
+    written = build_page_body(DATABASE, draft, DEFAULT)["properties"]["Name"]["title"]
+    wanted = body["filter"]["and"][0]["title"]["equals"]
+    assert wanted == plain_text(written)
+    assert utf16_len(wanted) == MAX_TEXT
