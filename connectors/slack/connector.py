@@ -51,16 +51,24 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
-# What the app's features need: post notices (chat:write), the slash command (commands),
-# read the message a shortcut points at and its thread (channels:history, im:history),
-# name people (users:read), and let the installing user pick the notice channel
-# (incoming-webhook: oauth.v2.access then names it). The Home tab needs no scope.
+# What the app's features need: post notices and answers (chat:write), /inbox and /task
+# (commands), hear mentions (app_mentions:read), take in channel, private-channel and DM
+# messages and read threads and recent posts (channels:, groups:, im:history), name
+# channels (channels:, groups:, im:read) and people (users:read, users:read.email), and
+# let the installing user pick the notice channel (incoming-webhook). The Home tab
+# needs no scope.
 DEFAULT_BOT_SCOPES = (
     "chat:write",
     "commands",
-    "im:history",
+    "app_mentions:read",
     "channels:history",
+    "groups:history",
+    "im:history",
+    "channels:read",
+    "groups:read",
+    "im:read",
     "users:read",
+    "users:read.email",
     "incoming-webhook",
 )
 # A bot token without token rotation never expires; the grant still needs a date.
