@@ -4,17 +4,25 @@ split_text(text) and split_html(html) return a ReplySplit (text in every field);
 split_reply(text) -> (visible, set_aside) stays for the pipeline's current call.
 
 Signature policy: `visible` excludes the signature, `signature` keeps it. A signature is
-(1) everything after a "-- " / "--" delimiter line, (2) a short tail (<= 12 lines) after
-a rule line ("____", "-----", "====="), (3) a mobile or client footer line ("Sent from
-my iPhone", "Get Outlook for iOS", "Von meinem iPhone gesendet", "iPhoneから送信", ...)
-and everything after it, (4) a lone "-Name" dash sign-off on the last line. Closing
-words ("Thanks,\nAlex", "Regards, Roman") stay visible: they are what the sender wrote.
-Quoted lines that an answer follows (inline replies) stay visible, and so does a quote
-the sender cites under their own text before the quoted history starts (HTML: a
-Gmail composer "Quote", a blockquote.gmail_quote outside Gmail's reply container);
-quotes nobody answers (including those only a signature or list footer follows),
-attributions and Outlook header blocks go to `quoted`; a forward goes, with
-its metadata block, to `forwarded` (a bare forward's own text becomes `visible`).
+(1) everything after a "-- " / "--" delimiter line, (2) a short tail (<= 12 lines, no
+list) after a rule line ("____", "-----", "====="), (3) a mobile or client footer line
+("Sent from my iPhone", "Get Outlook for iOS", "Von meinem iPhone gesendet", "Odesláno
+z iPhonu", "Outlook für iOS beziehen", "iPhoneから送信", ...) and everything after it,
+(4) a lone "-Name" dash sign-off on the last line, (5) after the sign-off, the blocks of
+their own that hold contact details (name, title, company, phone, web or mail address)
+or open a disclaimer ("CONFIDENTIALITY NOTICE", "This e-mail and any attachments ..."),
+(6) in HTML, the block the client marks as the signature (div.gmail_signature,
+.moz-signature, Outlook on the web's div#Signature). The sign-off itself ("Thanks,\nAlex",
+"Regards, Roman") stays visible: it is what the sender wrote.
+Quoted lines that an answer follows stay visible: in an inline reply, where answers
+and quotes alternate, every answered block does (only the attribution above goes), and
+so does a quote the sender cites under their own text before the quoted history starts
+(HTML: a Gmail composer "Quote", a blockquote.gmail_quote outside Gmail's reply
+container). A single quoted block under its attribution with the whole answer below it
+(bottom posting), quotes nobody answers (including those only a signature or list
+footer follows), attributions and header blocks (Outlook, Lotus Notes) go to `quoted`;
+a forward goes, with its metadata block, to `forwarded` (a bare forward's own text
+becomes `visible`).
 """
 
 from __future__ import annotations

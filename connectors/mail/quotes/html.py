@@ -2,7 +2,8 @@
 
 Quote containers are found by the markup mail clients write, removed from the tree,
 and the rest is handed to the plain-text splitter, which still catches text markers
-("On ... wrote:", Outlook header blocks written as paragraphs) and the signature.
+("On ... wrote:", Outlook header blocks written as paragraphs) and the signature. A
+signature the client marks as one is taken from the tree before that.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ _SKIP_TAGS = "script, style, head, title"
 # its composer's "Quote" button writes a bare blockquote.gmail_quote.
 _GMAIL_CITE = "blockquote.gmail_quote"
 _MAX_PRECEDING = 20  # nodes looked at for an attribution above a quote
+# The signature a client adds and marks (Gmail, Thunderbird, Outlook on the web).
+_SIGNATURE_SELECTOR = "div.gmail_signature, .gmail_signature_prefix, .moz-signature, div#Signature"
 
 
 def _text(node: LexborNode | None) -> str:
@@ -102,6 +105,57 @@ def _mark_composer_quotes(body: LexborNode) -> None:
         node.attrs[CONTENT_ATTR] = "1"
 
 
+def _take_signatures(body: LexborNode) -> list[str]:
+    """Remove the signatures the sender's client marked and return their text. Those in
+    quoted history are the history's."""
+    nodes = [
+        node
+        for node in body.css(_SIGNATURE_SELECTOR)
+        if not (_in_reply_container(node) or _inside_signature(node))
+    ]
+    texts = [render(node).strip("\n") for node in nodes]
+    for node in nodes:
+        node.decompose()
+    return [text for text in texts if text.strip()]
+
+
+def _inside_signature(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.tag != "body":
+        if parent.css_matches(_SIGNATURE_SELECTOR):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _open_answered_containers(body: LexborNode) -> list[str]:
+    """Gmail keeps an inline reply inside its quote container: answers between the
+    blockquote.gmail_quote elements. Such a container is the sender's content; only its
+    attribution (div.gmail_attr) is history, returned as text and removed."""
+    removed = []
+    for container in body.css("div.gmail_quote"):
+        if _in_reply_container(container) or not _answers_a_quote(container):
+            continue
+        container.attrs[CONTENT_ATTR] = "1"
+        for attribution in container.css("div.gmail_attr"):
+            removed.append(_text(attribution))
+            attribution.decompose()
+    return removed
+
+
+def _answers_a_quote(container: LexborNode) -> bool:
+    """Whether some text among container's children follows one of its blockquotes."""
+    quoted = False
+    child = container.child
+    while child is not None:
+        if child.tag == "blockquote":
+            quoted = True
+        elif quoted and _text(child).strip():
+            return True
+        child = child.next
+    return False
+
+
 def split_html(html: str) -> ReplySplit:
     """Split an HTML body into text parts: visible, quoted, signature and forwarded."""
     tree = LexborHTMLParser(html)
@@ -111,16 +165,18 @@ def split_html(html: str) -> ReplySplit:
     for node in body.css(_SKIP_TAGS):
         node.decompose()
     _mark_composer_quotes(body)
-    quoted: list[str] = []
+    quoted = _open_answered_containers(body)
     cut = _first_cut(body)
     if cut is not None:
         removed = _following(cut, body)
         quoted.extend(_text(node) for node in removed)
         for node in removed:
             node.decompose()
+    signatures = _take_signatures(body)
     parts = split_text(render(body))
     quoted_text = "\n".join(part.strip("\n") for part in [parts.quoted, *quoted] if part.strip())
-    return ReplySplit(_unquote(parts.visible), quoted_text, parts.signature, parts.forwarded)
+    signature = "\n".join([*signatures, parts.signature]).strip("\n")
+    return ReplySplit(_unquote(parts.visible), quoted_text, signature, parts.forwarded)
 
 
 def _unquote(text: str) -> str:

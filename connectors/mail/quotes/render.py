@@ -1,8 +1,9 @@
 """A small DOM-to-text renderer that marks blockquote lines with "> ".
 
 The text splitter then treats HTML quotes exactly like plain-text ones (interleaved
-answers stay, trailing quotes go). Iterative, so deeply nested HTML cannot overflow the
-stack.
+answers stay, trailing quotes go). Lines follow what a mail client shows: a block or a
+<br> ends a line, a paragraph (and a change of quote depth) leaves a blank line, a <pre>
+keeps its own lines. Iterative, so deeply nested HTML cannot overflow the stack.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import re
 from selectolax.lexbor import LexborNode
 
 _BLOCK = frozenset(
-    {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"}
+    {"p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"}
     | {"blockquote", "pre", "hr", "dl", "dt", "dd", "section", "article", "header", "footer"}
     | {"address", "center", "form", "fieldset", "tbody", "thead"}
 )
+# Blocks a browser sets apart with a margin: a blank line before and after.
+_PARAGRAPHS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre"})
 _QUOTES = frozenset({"blockquote"})
 _SPACES = re.compile(r"[ \t\r\n\f\v\xa0]+")
+_NBSP = "\xa0"
 
 
 class _Writer:
@@ -25,23 +29,56 @@ class _Writer:
         self.lines: list[tuple[int, str]] = []
         self.current: list[str] = []
         self.depth = 0
+        self.pre = 0  # inside how many <pre>: text keeps its spaces and line breaks
 
     def text(self, value: str) -> None:
-        self.current.append(value)
+        if not self.pre:
+            self.current.append(value)
+            return
+        first, *rest = value.split("\n")
+        self.current.append(first)
+        for part in rest:
+            self.break_line()
+            self.current.append(part)
 
-    def newline(self) -> None:
-        line = _SPACES.sub(" ", "".join(self.current)).strip()
-        if line or (self.lines and self.lines[-1][1]):
-            self.lines.append((self.depth, line))
+    def break_line(self) -> None:
+        """End the current line, even an empty one (a <br>, a line of a <pre>)."""
+        joined = "".join(self.current)
+        line = joined.replace(_NBSP, " ").rstrip() if self.pre else _SPACES.sub(" ", joined)
+        self._emit(line if self.pre else line.strip())
         self.current = []
 
+    def block_edge(self) -> None:
+        """End the current line if it holds anything: blocks do not make blank lines,
+        except Word's empty paragraph ("<p>&nbsp;</p>"), which is its blank line."""
+        joined = "".join(self.current)
+        if joined.strip() or _NBSP in joined:
+            self.break_line()
+        self.current = []
+
+    def gap(self) -> None:
+        """A blank line, unless one (or nothing) is there already."""
+        if self.lines and self.lines[-1][1]:
+            self.lines.append((self.depth, ""))
+
+    def _emit(self, line: str) -> None:
+        if line and self.lines and self.lines[-1][1] and self.lines[-1][0] != self.depth:
+            # A quote starts or ends here: a block of its own, as in plain-text mail.
+            self.lines.append((min(self.lines[-1][0], self.depth), ""))
+        self.lines.append((self.depth, line))
+
     def render(self) -> str:
-        self.newline()
+        self.block_edge()
         return "\n".join(("> " * depth + line).rstrip() for depth, line in self.lines)
 
 
 # Set on a blockquote that holds the sender's own content (see html.py): not a quote.
 CONTENT_ATTR = "data-inbox-hub-cited"
+
+
+def _is_paragraph(tag: str, node: LexborNode) -> bool:
+    # Word's paragraphs ("MsoNormal") have no margin: it writes empty ones instead.
+    return tag in _PARAGRAPHS and not (node.attributes.get("class") or "").startswith("Mso")
 
 
 def render(root: LexborNode, quote_class: str = "gmail_quote") -> str:
@@ -54,20 +91,34 @@ def render(root: LexborNode, quote_class: str = "gmail_quote") -> str:
         if tag == "-text":
             writer.text(node.text_content or "")
             continue
+        if tag == "br":
+            if entering:
+                writer.break_line()
+            continue
         attributes = node.attributes
         quote = (
             tag in _QUOTES or quote_class in (attributes.get("class") or "").split()
         ) and CONTENT_ATTR not in attributes
+        block = tag in _BLOCK or quote
+        paragraph = _is_paragraph(tag, node)
         if not entering:
-            if tag in _BLOCK or quote:
-                writer.newline()
+            if block:
+                writer.block_edge()
+            if paragraph:
+                writer.gap()
             if quote:
                 writer.depth -= 1
+            if tag == "pre":
+                writer.pre -= 1
             continue
-        if tag in _BLOCK or quote:
-            writer.newline()
+        if block:
+            writer.block_edge()
+        if paragraph:
+            writer.gap()
         if quote:
             writer.depth += 1
+        if tag == "pre":
+            writer.pre += 1
         stack.append((node, False))
         children: list[LexborNode] = []
         child = node.child

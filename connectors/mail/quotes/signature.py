@@ -1,16 +1,18 @@
-"""Signature separation: the "-- " delimiter, rule lines before a short tail, footers.
+"""Signature separation: delimiters, rule lines, footers and contact blocks.
 
 Policy (also in the package docstring): a signature is the block after a "-- " (or
-"--") delimiter line, a short block after a rule line ("____", "-----"), and every
-mobile or client footer line ("Sent from my iPhone", "Get Outlook for iOS", localized).
-Sign-offs such as "Thanks,\\nAlex" stay in the visible text: they are part of what the
-sender wrote and cost little; only the block a client or the sender marks as a
-signature is set apart.
+"--") delimiter line; a short block after a rule line ("____", "-----") that is no list;
+every mobile or client footer line ("Sent from my iPhone", "Get Outlook for iOS", in
+any language) and what follows it; and, after the sign-off, blocks of their own holding
+contact details (name, title, company, phone, web or mail address) or a disclaimer.
+Sign-offs such as "Thanks,\nAlex" stay in the visible text: they are part of what the
+sender wrote and cost little; only what a client or the sender adds under them goes.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from connectors.mail.quotes import patterns as p
@@ -48,27 +50,168 @@ def split_signature(lines: list[str]) -> SignatureSplit:
             cut = k
             break
         end = line.rstrip()[-1:]
-        if end in _RULE_ENDS and p.RULE_LINE.match(line):
-            # Counted up to one past the limit: a rule over a long body costs no more.
-            tail = (t for t in itertools.islice(lines, k + 1, None) if t.strip())
-            if sum(1 for _ in itertools.islice(tail, _MAX_RULE_TAIL + 1)) <= _MAX_RULE_TAIL:
-                cut = k
-                break
+        if end in _RULE_ENDS and p.RULE_LINE.match(line) and _footer_after_rule(lines, k):
+            cut = k
+            break
     # A mobile footer closes what the sender typed: what follows is the client's.
     footer = next((k for k, line in enumerate(lines[:cut]) if _is_footer(line)), cut)
-    text = lines[:footer]
-    while text and _is_noise(text[-1]):
-        text.pop()
-    if text and p.DASH_SIGNOFF.match(text[-1]):
-        footer = len(text) - 1
-        text.pop()
+    text = _without_noise_tail(lines[:footer])
+    unmarked = _unmarked_signature(text)
+    if unmarked < len(text):
+        footer = unmarked
+        text = _without_noise_tail(text[:unmarked])
     signature = "\n".join(lines[footer:]).strip("\n")
     return SignatureSplit("\n".join(text).strip("\n"), signature)
 
 
-def _is_footer(line: str) -> bool:
-    if "Outlook" in line and p.OUTLOOK_APP_FOOTER.match(line):
-        return True
-    if not (p.MOBILE_FOOTER_START.match(line) or "送信" in line):
+def _without_noise_tail(lines: list[str]) -> list[str]:
+    end = len(lines)
+    while end and _is_noise(lines[end - 1]):
+        end -= 1
+    return lines[:end]
+
+
+def _unmarked_signature(text: list[str]) -> int:
+    """Where a signature nobody marked starts (len(text) if none): the contact block
+    under the sign-off, or a "-Name" dash sign-off on the last line."""
+    block = _contact_block(text)
+    if block < len(text):
+        return block
+    if text and p.DASH_SIGNOFF.match(text[-1]):
+        return len(text) - 1
+    return len(text)
+
+
+def _footer_after_rule(lines: list[str], k: int) -> bool:
+    """Whether what follows the rule at line k is a footer: short, and no list (a rule
+    over "Decisions:\n- ..." separates sections of the message)."""
+    # Taken up to one past the limit: a rule over a long body costs no more.
+    tail = (lines[j] for j in range(k + 1, len(lines)) if lines[j].strip())
+    taken = list(itertools.islice(tail, _MAX_RULE_TAIL + 1))
+    return len(taken) <= _MAX_RULE_TAIL and not any(p.LIST_ITEM.match(t) for t in taken)
+
+
+def _blocks_from_end(lines: list[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of non-blank lines, the last first: a signature is at
+    the end, so only as many lines are read as the signature and its sign-off hold."""
+    end = len(lines)
+    while end > 0:
+        while end > 0 and not lines[end - 1].strip():
+            end -= 1
+        start = end
+        while start > 0 and lines[start - 1].strip():
+            start -= 1
+        if start < end:
+            yield start, end
+        end = start
+
+
+def _contact_block(lines: list[str]) -> int:
+    """Where a signature without a delimiter starts in lines (len(lines) if none).
+
+    It is what follows the sender's sign-off ("Thanks,\nAlex"), in blocks of their own:
+    a block of contact details (name, title, company, phone, web address), then any
+    disclaimers. The sign-off itself stays: it is what the sender wrote.
+    """
+    blocks = _blocks_from_end(lines)
+    start = len(lines)
+    block = next(blocks, None)
+    while block is not None and _is_disclaimer(lines[block[0]]):
+        start, block = block[0], next(blocks, None)
+    contact = ""
+    if block is not None and _is_contact_block(lines[block[0] : block[1]]):
+        contact = lines[block[0]]
+        start, block = block[0], next(blocks, None)
+    if block is None or start == len(lines):
+        return len(lines)
+    above = lines[block[0] : block[1]]
+    if not _is_sign_off(above[-1]):
+        return len(lines)
+    # The evidence that the block above signs off: a closing word, or the name that the
+    # contact block repeats ("Chris" over "Chris Whitfield"). "Here is the link" over
+    # "Dashboard\nhttps://..." has neither.
+    closing = any(p.CLOSING.match(line) for line in above[-2:])
+    return start if closing or not contact or _repeats_name(above[-1], contact) else len(lines)
+
+
+def _repeats_name(sign_off: str, first: str) -> bool:
+    """Whether a word of the sign-off's last line (the name) opens the contact block."""
+    words = [w.strip(",.;:!-").lower() for w in sign_off.split()]
+    return any(len(w) > 1 and first.lower().lstrip().startswith(w) for w in words)
+
+
+# A contact block is a few short lines: more, or longer, is a paragraph of the message.
+_MAX_CONTACT_LINES = 10
+_MAX_CONTACT_LINE = 80
+_MAX_CONTACT_WORDS = 10
+_MAX_NAME = 40
+_MAX_NAME_WORDS = 4
+_MAX_CLOSING_WORDS = 3
+_NAME_ENDS = frozenset(".?!:;,")
+
+
+def _is_contact_block(block: list[str]) -> bool:
+    # It opens with a name or a title: not with a number, a question or a "P.S.".
+    first = block[0].rstrip()
+    if (
+        len(block) > _MAX_CONTACT_LINES
+        or first[-1:] in ("?", "!", ":")
+        or any(c.isdigit() for c in first)
+        or p.POSTSCRIPT.match(first)
+    ):
         return False
-    return p.MOBILE_FOOTER.match(line) is not None
+    if any(
+        len(line.strip()) > _MAX_CONTACT_LINE
+        or len(line.split()) > _MAX_CONTACT_WORDS
+        or p.LIST_ITEM.match(line)
+        for line in block
+    ):
+        return False
+    return any(p.CONTACT_DETAIL.search(line) for line in block)
+
+
+def _is_sign_off(line: str) -> bool:
+    """Whether line can end a sign-off: a name, a closing with one ("Regards, Roman"), or
+    a short closing whose name the signature below carries ("Best regards,")."""
+    name = line.strip()
+    words = len(name.split())
+    return (
+        0 < len(name) <= _MAX_NAME
+        and name[0] != ">"
+        and words <= _MAX_NAME_WORDS
+        and (name[-1] not in _NAME_ENDS or (name[-1] == "," and words <= _MAX_CLOSING_WORDS))
+        and any(c.isalpha() for c in name)
+        and not any(c.isdigit() for c in name)
+    )
+
+
+def _is_disclaimer(line: str) -> bool:
+    return p.DISCLAIMER.match(line) is not None
+
+
+# Longer lines are prose: every footer pattern is bounded well below this.
+_MAX_FOOTER = 160
+_MAX_DEVICE_FOOTER = 60  # the longest, "Wysłane z aplikacji Poczta dla systemu Windows"
+_FOOTER_BRACKETS = "()<>[]"
+
+
+def _is_footer(line: str) -> bool:
+    if len(line) > _MAX_FOOTER:
+        return False
+    if "Outlook" in line and p.OUTLOOK_APP_FOOTER.match(p.LINK.sub("", line)):
+        return True
+    if (p.MOBILE_FOOTER_START.match(line) or "送信" in line) and p.MOBILE_FOOTER.match(line):
+        return True
+    return len(line) <= _MAX_DEVICE_FOOTER and _is_device_footer(line)
+
+
+def _is_device_footer(line: str) -> bool:
+    """A "sent" verb as the first or last word, no clause break, a device named."""
+    text = line.strip().strip(_FOOTER_BRACKETS).strip()
+    if not text:
+        return False
+    first = text.split(None, 1)[0].lower()
+    last = text.rsplit(None, 1)[-1].rstrip(".").lower()
+    if not (p.SENT_FIRST_WORD.fullmatch(first) or p.SENT_LAST_WORD.fullmatch(last)):
+        return False
+    return p.CLAUSE_BREAK.search(text) is None and p.FOOTER_DEVICE.search(text.lower()) is not None

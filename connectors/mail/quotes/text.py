@@ -22,6 +22,8 @@ _MAX_ATTRIBUTION_GAP = 2
 # Header fields of an Outlook block are within this many lines of each other.
 _HEADER_WINDOW = 6
 _MAX_LINE = 1000  # longer lines are prose (or base64), never a marker
+_MAX_WRAPPED_NAME = 60  # a sender's name wrapped onto a line of its own
+_MIN_WRAPPED_LINE = 60  # clients wrap at 72 to 80 characters: shorter lines stay whole
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,12 @@ def _ends_with_verb(tail: str) -> bool:
     return p.WROTE_END_REVERSED.match(tail[::-1]) is not None
 
 
+def _strip_bidi(line: str) -> str:
+    """line without the spaces around it, nor the bidi controls that RTL clients wrap
+    around names and addresses ("<\u202aa@b.c\u202c\u200f>:\u202c")."""
+    return p.BIDI_CONTROLS.sub("", line).strip()
+
+
 class _Lines:
     """The lines of a body and the per-line facts the boundary tests use, computed once."""
 
@@ -77,7 +85,9 @@ class _Lines:
     def __init__(self, lines: list[str]) -> None:
         n = len(lines)
         self.lines = lines
-        self.stripped = stripped = [line.strip() for line in lines]
+        self.stripped = stripped = [
+            line.strip() if line.isascii() else _strip_bidi(line) for line in lines
+        ]
         self.blank = [not line for line in stripped]
         # A quoted line holds a ">": the pattern runs on those only.
         self.quote = [">" in line and p.QUOTE_LINE.match(line) is not None for line in lines]
@@ -115,9 +125,11 @@ def _attribution_end(t: _Lines, i: int, nested: bool = False) -> int:
     k = i
     taken = 0
     n = len(lines)
+    after_gap = False
     while k < n and taken < limit:
         if k > i:
             if lead and t.blank[k] and _blank_run(t, k) <= _MAX_ATTRIBUTION_GAP:
+                after_gap = True
                 k += 1
                 continue
             if first_opens is None:
@@ -127,6 +139,11 @@ def _attribution_end(t: _Lines, i: int, nested: bool = False) -> int:
                 )
             if not _continues_attribution(t, k, first_opens, nested):
                 break
+            if after_gap and not nested and _attribution_end(t, k, nested=True) >= 0:
+                # Across a blank line, an attribution whole by itself is no part of one
+                # that the reply's lines above seemed to open ("On Monday at 15:00 ok.").
+                break
+            after_gap = False
         joined = f"{joined} {t.stripped[k]}" if joined else t.stripped[k]
         taken += 1
         # "...<a@b.c>" then "> wrote:": the attribution ends on the tail, not before it.
@@ -213,29 +230,43 @@ def _continues_attribution(t: _Lines, k: int, first_opens: bool, nested: bool) -
 
 
 def _header_block(lines: list[str], i: int) -> bool:
-    """Whether an Outlook-style header block ("From: ... Sent: ...") starts at line i."""
-    if not _is_field(lines[i]) or _is_quote(lines[i]):
+    """Whether an Outlook-style header block ("From: ... Sent: ...") starts at line i.
+
+    It names a sender or a date and more fields, each with a value of its kind: a person
+    is a name or an address, a date has digits. Two labels are not enough: "From: 12
+    March / To: 15 March" is a booking in the sender's own text; two fields need an
+    address among them.
+    """
+    if not _field(lines[i]) or _is_quote(lines[i]):
         return False
-    fields = 0
-    has_key = False
-    for k in range(i, min(i + _HEADER_WINDOW, len(lines))):
-        if _is_field(lines[k]):
-            fields += 1
-            has_key = has_key or bool(p.HEADER_KEY.match(lines[k]))
-    return fields >= 2 and (has_key or fields >= 3)
+    fields = [(kind, line) for line in lines[i : i + _HEADER_WINDOW] if (kind := _field(line))]
+    if len(fields) < 2 or not any(kind in ("from", "sent") for kind, _ in fields):
+        return False
+    return len(fields) >= 3 or any("@" in line for _, line in fields)
 
 
-def _is_field(line: str) -> bool:
-    """p.HEADER_ANY.match(line), which depends only on the line up to its first colon."""
+def _field(line: str) -> str:
+    """The kind of header field line opens with ("from", "sent", "to", "other") when its
+    value fits that kind, else ""."""
     colon = line.find(":")
     wide = line.find("\uff1a", 0, colon if colon >= 0 else len(line))
     colon = wide if wide >= 0 else colon
-    return colon >= 0 and _is_field_head(line[: colon + 1])
+    if colon < 0:
+        return ""
+    kind = _field_head_kind(line[: colon + 1])
+    if not kind:
+        return ""
+    value = line[colon + 1 :].strip()
+    if kind in ("from", "to") and value[:1].isdigit() and "@" not in value:
+        return ""  # "From: 12 March": a person or an address does not open with a number
+    if kind == "sent" and value and not any(c.isdigit() for c in value):
+        return ""
+    return kind
 
 
 @functools.lru_cache(maxsize=1024)
-def _is_field_head(head: str) -> bool:
-    """Whether head (a line up to its first colon) is a header field name and the colon.
+def _field_head_kind(head: str) -> str:
+    """The kind of header field head (a line up to its first colon) names, or "".
 
     Only a field name stands before that colon (letters, "-" and spaces, at most
     FIELD_NAME_MAX others) with ">" and "*": a cheap test most lines fail comes first.
@@ -243,8 +274,9 @@ def _is_field_head(head: str) -> bool:
     """
     name = "".join(head[:-1].split()).lstrip(">").strip("*")
     if not (0 < len(name) <= p.FIELD_NAME_MAX and name.replace("-", "").isalpha()):
-        return False
-    return p.HEADER_ANY.match(head) is not None
+        return ""
+    match = p.HEADER_FIELD.match(head)
+    return "" if match is None else str(match.lastgroup)
 
 
 _DASHES = frozenset("-_=*~")
@@ -296,10 +328,12 @@ def _boundary_at(t: _Lines, i: int) -> _Boundary | None:
             return _Boundary(i, i + 1, forward=True)
         if dash_lead and p.ORIGINAL_MESSAGE.match(probe):
             return _Boundary(i, i + 1, forward=False)
+    if t.quote[i]:
+        return _Boundary(i, i + 1, forward=False) if _heads_quote_block(t, i) else None
     end = _attribution_end(t, i) if t.next_hot[i] - i <= _REACH else -1
     if end > 0:
-        return _Boundary(i, end, forward=False)
-    if _header_block(lines, i):
+        return _Boundary(i - 1 if _name_above(t, i) else i, end, forward=False)
+    if _header_block(lines, i) or (line.startswith(_TABLE_INDENT) and _table_header(t, i)):
         return _Boundary(i, i, forward=False)
     if (
         stripped[0] in _DASHES
@@ -312,6 +346,43 @@ def _boundary_at(t: _Lines, i: int) -> _Boundary | None:
     return None
 
 
+_NAME_ENDS = frozenset(".!?:,;")
+
+
+def _name_above(t: _Lines, i: int) -> bool:
+    """Whether the attribution at line i opens with the address because the sender's
+    name was wrapped onto the line above (Gmail for Android: "Anna Lee\n<a@b.c> schrieb
+    am ..."): that line, short and no sentence, is the attribution's first."""
+    if i == 0 or not t.stripped[i].startswith(("<", "(<")) or t.blank[i - 1] or t.quote[i - 1]:
+        return False
+    name = t.stripped[i - 1]
+    return (
+        len(name) <= _MAX_WRAPPED_NAME
+        # A client wraps only a line too long for it: "Thanks" over "<a@b.c> wrote:" is not.
+        and len(name) + len(t.stripped[i]) > _MIN_WRAPPED_LINE
+        and name[-1] not in _NAME_ENDS
+        and not any(c.isdigit() for c in name)
+    )
+
+
+# Lotus Notes lays its header out as a text table: sender and date in a column indented
+# this far, and the field labels ("To", "cc", "Subject") right-aligned alone on a line.
+_TABLE_INDENT = " " * 8
+_TABLE_REACH = 4  # lines from the sender's name to the "To" label
+
+
+def _table_header(t: _Lines, i: int) -> bool:
+    """Whether a Lotus Notes header table opens at line i: indented lines down to a lone
+    "To" label far to the right."""
+    for k in range(i + 1, min(i + 1 + _TABLE_REACH, len(t))):
+        line = t.lines[k]
+        if not (t.blank[k] or line.startswith(_TABLE_INDENT)):
+            return False
+        if p.TABLE_TO_LABEL.match(line):
+            return True
+    return False
+
+
 def _extend_over_rule(lines: list[str], start: int) -> int:
     """Include the rule line ("____", "-----") that Outlook draws above a header block."""
     k = start - 1
@@ -322,6 +393,16 @@ def _extend_over_rule(lines: list[str], start: int) -> int:
     return start
 
 
+def _heads_quote_block(t: _Lines, i: int) -> bool:
+    """Whether line i is an attribution quoted as the first line of its quote block
+    ("> On <date>, <who> wrote:", as Apple Mail puts it inside the blockquote): when an
+    answer keeps the block, the attribution still goes."""
+    if not t.quote[i] or (i > 0 and t.quote[i - 1]) or not t.quote_after[i + 1]:
+        return False
+    text = t.stripped[i].lstrip("> ")
+    return bool(p.ATTRIBUTION.match(text) and p.ATTRIBUTION_EVIDENCE.search(text))
+
+
 def _quote_block_end(t: _Lines, i: int) -> int:
     """Index after the quoted block (with its blank lines) starting at or after line i."""
     end = i
@@ -330,11 +411,44 @@ def _quote_block_end(t: _Lines, i: int) -> int:
     while k < n:
         if t.quote[k]:
             end = k + 1
-        elif not t.blank[k] and not (k + 1 < n and t.quote[k + 1]):
+        elif not t.blank[k] and not (k + 1 < n and t.quote[k + 1] and _wraps_quote(t, k)):
             break
-        # A lone unquoted line between quoted ones is a quote a client wrapped badly.
         k += 1
     return end
+
+
+_SENTENCE_ENDS = frozenset(".?!:)\u3002\uff1f\uff01")
+_QUESTION_ENDS = frozenset("?\uff1f")
+
+
+def _wraps_quote(t: _Lines, k: int) -> bool:
+    """Whether the lone unquoted line k, between quoted lines, is the rest of the quoted
+    line above that a client wrapped badly. An answer written right under a question
+    (no blank line) opens like a sentence where the quote above ended one."""
+    if not t.quote[k - 1]:
+        return False
+    first = t.stripped[k][:1]
+    above = t.stripped[k - 1].rstrip()[-1:]
+    if above in _QUESTION_ENDS:
+        return False  # "> Kommst du?\nja, klar.": nothing wraps right after a question
+    return not (first.isalpha() and not first.islower() and above in _SENTENCE_ENDS)
+
+
+def _answers_inline(t: _Lines, k: int) -> bool:
+    """Whether the answer that starts at line k is followed by another quote of the same
+    message: the mark of an inline reply. Each call reads only up to that quote, a
+    boundary or a signature, which the caller's loop reads next anyway: linear."""
+    n = len(t)
+    if k >= n or t.quote[k]:
+        return False
+    while k < n and not t.quote[k]:
+        line = t.lines[k]
+        if line.startswith("--") and p.SIG_DELIMITER.match(line):
+            return False
+        if not t.blank[k] and _boundary_at(t, k) is not None:
+            return False
+        k += 1
+    return k < n and not _heads_quote_block(t, k)
 
 
 def _forward_body(lines: list[str], boundary: _Boundary) -> int:
@@ -420,19 +534,27 @@ def split_text(text: str) -> ReplySplit:
             visible.append(lines[i])
             i += 1
             continue
+        # A boundary that opens above line i takes back what it holds of the reply.
+        del visible[len(visible) - (i - boundary.start) :]
         if held < 0:
             held = len(visible)
         if boundary.forward:
             return _split_forward(lines, visible, boundary)
         if boundary.start != boundary.end and t.quote_after[boundary.end]:
-            # "On ... wrote:" over a ">" block: set the block aside, keep reading, since
-            # an answer may follow it (bottom posting, inline replies).
+            # "On ... wrote:" over a ">" block: keep reading, since an answer may follow
+            # it (bottom posting, inline replies).
             end = _quote_block_end(t, boundary.end)
             # The blank lines after the block go with it: the text before it keeps
             # its own spacing to what follows.
             while end < len(lines) and t.blank[end]:
                 end += 1
-            quoted.extend(lines[i:end])
+            # Inline replies answer this block as they answer the later ones: only the
+            # attribution goes. A bottom post answers the whole block: it all goes.
+            if _answers_inline(t, end):
+                end = boundary.end
+                while t.blank[end]:  # quote_after[boundary.end]: a quote ends the run
+                    end += 1
+            quoted.extend(lines[boundary.start : end])
             i = end
             continue
         start = _extend_over_rule(lines, boundary.start)

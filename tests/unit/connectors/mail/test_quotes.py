@@ -108,8 +108,10 @@ def test_inline_reply_keeps_answered_quotes_visible() -> None:
 
     parts = split_text(text)
 
-    assert parts.visible == "Answer one\n\n> second?\n\nAnswer two"
+    # The first block is answered like the others: only the attribution goes.
+    assert parts.visible == "> first\n\nAnswer one\n\n> second?\n\nAnswer two"
     assert "trailing quote" in parts.quoted
+    assert "wrote:" in parts.quoted
 
 
 def test_forward_keeps_metadata() -> None:
