@@ -13,6 +13,7 @@ from connectors.types import (
     ChatMention,
     ConnectedAccount,
     Credentials,
+    MailDraft,
     MessageRef,
     Notification,
     Provider,
@@ -90,6 +91,20 @@ class ChatSource(Protocol):
         self, token: str, *, channel: str, thread_ts: str, limit: int
     ) -> list[ParsedMessage]:
         """A chat thread's messages by people (no bots), oldest first, at most limit."""
+
+
+@runtime_checkable
+class DraftSink(Protocol):
+    """A mailbox that keeps reply drafts (Gmail drafts, Outlook's Drafts folder)."""
+
+    provider: Provider
+
+    def save_draft(self, credentials: Credentials, *, account: str, draft: MailDraft) -> str:
+        """Save draft as a reply in its thread; return the provider's id of the draft.
+
+        Raises AuthExpired when the token is refused, RateLimited / ProviderUnavailable
+        when a retry may succeed, ConnectorError when the message it answers is gone.
+        """
 
 
 @runtime_checkable

@@ -9,6 +9,7 @@ from typing import TypeVar
 from connectors.base import (
     ChatSink,
     ChatSource,
+    DraftSink,
     MessageSource,
     OAuthConnector,
     TaskSink,
@@ -33,6 +34,7 @@ class Registry:
     task_sinks: Mapping[Provider, TaskSink]
     oauth: Mapping[Provider, OAuthConnector]
     chat_sources: Mapping[Provider, ChatSource]
+    draft_sinks: Mapping[Provider, DraftSink]
 
     def webhook_source(self, provider: Provider) -> WebhookSource:
         return _lookup(self.webhook_sources, provider, "webhooks")
@@ -55,6 +57,9 @@ class Registry:
     def chat_source(self, provider: Provider) -> ChatSource:
         return _lookup(self.chat_sources, provider, "chat events")
 
+    def draft_sink(self, provider: Provider) -> DraftSink:
+        return _lookup(self.draft_sinks, provider, "reply drafts")
+
 
 def _lookup(table: Mapping[Provider, T], provider: Provider, capability: str) -> T:
     try:
@@ -72,6 +77,7 @@ def registry_from(connectors: Iterable[object]) -> Registry:
     tasks: dict[Provider, TaskSink] = {}
     oauth: dict[Provider, OAuthConnector] = {}
     chat_sources: dict[Provider, ChatSource] = {}
+    draft_sinks: dict[Provider, DraftSink] = {}
     for connector in connectors:
         if isinstance(connector, WebhookSource):
             webhook[connector.provider] = connector
@@ -87,4 +93,6 @@ def registry_from(connectors: Iterable[object]) -> Registry:
             oauth[connector.provider] = connector
         if isinstance(connector, ChatSource):
             chat_sources[connector.provider] = connector
-    return Registry(webhook, messages, refreshers, chat, tasks, oauth, chat_sources)
+        if isinstance(connector, DraftSink):
+            draft_sinks[connector.provider] = connector
+    return Registry(webhook, messages, refreshers, chat, tasks, oauth, chat_sources, draft_sinks)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from connectors.mail.types import ParsedMessage
+from connectors.mail.types import Address, ParsedMessage
 
 
 class Provider(StrEnum):
@@ -206,3 +206,23 @@ class ChatMention:
     thread_ts: str  # the thread to answer in
     text: str  # the request, the app's mention removed
     asked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MailDraft:
+    """A reply to keep in the mailbox's drafts, in the thread of the message it answers.
+
+    answers: the provider's id of that message (Gmail id, Graph id); thread_id: Gmail
+    threadId or Graph conversationId; rfc_message_id and references: that message's
+    Message-ID and References, for the reply's In-Reply-To / References headers.
+    body is plain text the owner approved; nothing sends it.
+    """
+
+    answers: str
+    thread_id: str | None
+    rfc_message_id: str | None
+    references: tuple[str, ...]
+    subject: str  # the thread's subject; the sink adds "Re: " when it is missing
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...] = ()
+    body: str = ""

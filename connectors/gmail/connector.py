@@ -12,8 +12,10 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from connectors.errors import AuthExpired, ConnectorError, CursorExpired, WebhookRejected
+from connectors.gmail.drafts import raw_field, reply_message
 from connectors.gmail.errors import error_for_response, error_for_transport
 from connectors.gmail.payloads import (
+    DraftResponse,
     HistoryListResponse,
     MessageListResponse,
     ProfileResponse,
@@ -30,6 +32,7 @@ from connectors.types import (
     ChangeBatch,
     ConnectedAccount,
     Credentials,
+    MailDraft,
     MessageRef,
     Notification,
     Provider,
@@ -40,7 +43,10 @@ from connectors.types import (
 
 DEFAULT_TOPIC = "projects/inbox-hub/topics/gmail-push"
 DEFAULT_AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth"
-DEFAULT_SCOPES = ("https://www.googleapis.com/auth/gmail.readonly",)
+DEFAULT_SCOPES = (
+    "https://www.googleapis.com/auth/gmail.readonly",  # watch, history, messages
+    "https://www.googleapis.com/auth/gmail.compose",  # reply drafts (drafts.create)
+)
 _OAUTH_ERROR = re.compile(r"[a-z_]{1,64}")
 _SKIPPED_LABELS = frozenset({"DRAFT"})  # drafts fire messagesAdded but are not mail received
 
@@ -67,7 +73,7 @@ class GmailConnector:
         scopes: Sequence[str] = DEFAULT_SCOPES,
     ) -> None:
         self._http = http
-        self._api = f"{api_url.rstrip('/')}/gmail/v1/users/me"
+        self._users = f"{api_url.rstrip('/')}/gmail/v1/users"
         self._token_url = f"{oauth_url.rstrip('/')}/token"
         self._authorize_url = authorize_url_base
         self._scopes = list(scopes)
@@ -156,8 +162,13 @@ class GmailConnector:
     def fetch(
         self, credentials: Credentials, *, account: str, refs: Sequence[MessageRef]
     ) -> list[ParsedMessage]:
+        # messages.list (recent) names drafts too: like deleted ones, they are skipped.
         parsed = (self._fetch_raw(credentials, ref.message_id) for ref in refs)
-        return [message for message in parsed if message is not None]
+        return [
+            message
+            for message in parsed
+            if message is not None and _SKIPPED_LABELS.isdisjoint(message.labels)
+        ]
 
     def _fetch_raw(self, credentials: Credentials, message_id: str) -> ParsedMessage | None:
         """One message as RFC 822 bytes, attachments included; None when it was deleted.
@@ -181,6 +192,25 @@ class GmailConnector:
         except NotARawResource as exc:
             raise ConnectorError("gmail: message response is not a JSON object") from exc
         return parse_gmail_raw(resource, raw)
+
+    # DraftSink
+
+    def save_draft(self, credentials: Credentials, *, account: str, draft: MailDraft) -> str:
+        """drafts.create in the mailbox of account (its address is the userId and From).
+
+        Naming the mailbox rather than "me" makes Gmail refuse (403) credentials that
+        belong to another one, instead of keeping the draft in the wrong mailbox.
+        """
+        raw = reply_message(draft, sender=account, date=self._clock())
+        message: dict[str, str] = {"raw": raw_field(raw)}
+        if draft.thread_id:
+            message["threadId"] = draft.thread_id
+        response = self._call(
+            credentials, "POST", "/drafts", json={"message": message}, user=account, on_404=True
+        )
+        if response.status_code == 404:
+            raise ConnectorError("gmail: the thread the draft answers is gone (404)")
+        return _model(DraftResponse, response).id
 
     # TokenRefresher
 
@@ -278,12 +308,13 @@ class GmailConnector:
         *,
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
+        user: str = "me",
     ) -> dict[str, Any]:
         if not credentials.access_token:
             raise AuthExpired("gmail: no access token")
         return {
             "method": method,
-            "url": f"{self._api}{path}",
+            "url": f"{self._users}/{quote(user.strip(), safe='@')}{path}",
             "params": params,
             "json": json,
             "headers": {"Authorization": f"Bearer {credentials.access_token}"},
@@ -298,9 +329,10 @@ class GmailConnector:
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
         on_404: bool = False,
+        user: str = "me",
     ) -> httpx.Response:
         """Send one authorized request; with on_404 a 404 is returned for the caller."""
-        request = self._request(credentials, method, path, params=params, json=json)
+        request = self._request(credentials, method, path, params=params, json=json, user=user)
         try:
             response = self._http.request(**request)
         except httpx.TransportError as exc:

@@ -16,6 +16,9 @@ from connectors.errors import (
 )
 
 _RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+# A token granted without a scope the call needs (e.g. gmail.compose for drafts, on an
+# account connected before the hub asked for it): only a new consent grants it.
+_SCOPE_REASONS = frozenset({"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"})
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -37,16 +40,22 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 
 def error_reasons(response: httpx.Response) -> set[str]:
-    """The `errors[].reason` values of a Google JSON error body (empty if not one)."""
+    """The `errors[].reason` and `details[].reason` values of a Google JSON error body."""
     try:
         body: Any = response.json()
     except ValueError:
         return set()
     error = body.get("error") if isinstance(body, dict) else None
-    items = error.get("errors") if isinstance(error, dict) else None
-    if not isinstance(items, list):
+    if not isinstance(error, dict):
         return set()
-    return {str(item["reason"]) for item in items if isinstance(item, dict) and "reason" in item}
+    reasons: set[str] = set()
+    for key in ("errors", "details"):
+        items = error.get(key)
+        if isinstance(items, list):
+            reasons |= {
+                str(item["reason"]) for item in items if isinstance(item, dict) and "reason" in item
+            }
+    return reasons
 
 
 def error_for_response(response: httpx.Response) -> ConnectorError:
@@ -54,7 +63,10 @@ def error_for_response(response: httpx.Response) -> ConnectorError:
     status = response.status_code
     if status == 401:
         return AuthExpired("gmail: access token rejected (401)")
-    if status == 429 or (status == 403 and error_reasons(response) & _RATE_LIMIT_REASONS):
+    reasons = error_reasons(response) if status == 403 else set()
+    if reasons & _SCOPE_REASONS:
+        return AuthExpired("gmail: the grant lacks a scope this call needs (403); reconnect")
+    if status == 429 or reasons & _RATE_LIMIT_REASONS:
         return RateLimited(
             f"gmail: rate limited ({status})",
             retry_after=retry_after_seconds(response.headers.get("retry-after")),

@@ -3,10 +3,11 @@
 It answers the endpoints the connector calls with Google's real shapes (string
 historyIds, base64url bodies, Google JSON errors, the 404 for a forgotten
 startHistoryId), checks bearer tokens, counts requests, injects faults, and sends
-signed Pub/Sub pushes when mail is delivered. Google OAuth covers consent (GET
-/o/oauth2/v2/auth: automatic, PKCE S256, see connectors.fakeoauth) and the
-token endpoint's authorization_code and refresh_token grants. Tests and the sandbox
-run it over real HTTP with connectors.fakeserver.serve_in_thread.
+signed Pub/Sub pushes when mail is delivered. Drafts (create, list, get) are kept as
+DRAFT-labelled messages, with Gmail's threading rule and its scope check (gmail.compose).
+Google OAuth covers consent (GET /o/oauth2/v2/auth: automatic, PKCE S256, see
+connectors.fakeoauth) and the token endpoint's authorization_code and refresh_token
+grants. Tests and the sandbox run it over real HTTP with connectors.fakeserver.serve_in_thread.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ from connectors.fakeoauth import (
 )
 from connectors.fakeserver import Faults
 from connectors.gmail import sandbox_data
+from connectors.gmail.fake_drafts import (
+    COMPOSE_SCOPES,
+    StoredDraft,
+    decode_raw,
+    joins_thread,
+    well_formed,
+    with_message_id,
+)
 from connectors.gmail.fake_push import DEFAULT_SUBSCRIPTION, PushSigner
 from connectors.gmail.fake_resources import (
     FORMATS,
@@ -57,6 +66,7 @@ from connectors.gmail.fake_wire import (
     decode_page_token,
     encode_page_token,
     google_error,
+    insufficient_scope_error,
     oauth_error,
 )
 from connectors.mail.headers import HeaderMap, parse_message_id, parse_references
@@ -64,7 +74,12 @@ from connectors.mail.headers import HeaderMap, parse_message_id, parse_reference
 ACCESS_TOKEN_SECONDS = 3599
 WATCH_DAYS = 7
 SANDBOX_REFRESH_TOKEN = "sandbox-refresh-alex"  # noqa: S105 - a fake's well-known test token
-_SCOPE = "https://www.googleapis.com/auth/gmail.readonly https://www.googleapis.com/auth/gmail.send"
+# What a token carries unless its grant says otherwise (add_account, issue_access_token).
+DEFAULT_SCOPES = (
+    "https://www.googleapis.com/auth/gmail.readonly",
+    "https://www.googleapis.com/auth/gmail.send",
+    "https://www.googleapis.com/auth/gmail.compose",
+)
 _GMAIL = "/gmail/v1/users/{user_id}"
 
 
@@ -76,6 +91,7 @@ class Mailbox:
     messages: dict[str, StoredMessage] = field(default_factory=dict)
     history: list[HistoryEntry] = field(default_factory=list)
     watch_expiration_ms: int | None = None
+    drafts: dict[str, str] = field(default_factory=dict)  # draft id -> message id
 
 
 @dataclass(frozen=True)
@@ -112,7 +128,9 @@ class GmailFake:
         self._lock = threading.RLock()
         self._mailboxes: dict[str, Mailbox] = {}
         self._refresh_tokens: dict[str, str] = {}
+        self._refresh_scopes: dict[str, tuple[str, ...]] = {}
         self._access_tokens: dict[str, tuple[str, float]] = {}
+        self._access_scopes: dict[str, frozenset[str]] = {}
         self._faults = Faults()
         self._push: _PushConfig | None = None
         self._id_counter = 0
@@ -127,11 +145,17 @@ class GmailFake:
 
     # Accounts and tokens
 
-    def add_account(self, address: str, refresh_token: str) -> Mailbox:
-        """A mailbox with a refresh token; the first one added is who consents by default."""
+    def add_account(
+        self, address: str, refresh_token: str, *, scopes: Sequence[str] = DEFAULT_SCOPES
+    ) -> Mailbox:
+        """A mailbox with a refresh token; the first one added is who consents by default.
+
+        scopes are what the refresh token was granted: its access tokens carry them.
+        """
         self.oauth.add_account(address)
         with self._lock:
             self._refresh_tokens[refresh_token] = address.lower()
+            self._refresh_scopes[refresh_token] = tuple(scopes)
             return self._mailbox(address)
 
     def deny_next_consent(self, count: int = 1) -> None:
@@ -145,20 +169,29 @@ class GmailFake:
         with self._lock:
             return [t for t, owner in self._refresh_tokens.items() if owner == address.lower()]
 
-    def issue_access_token(self, address: str, *, expires_in: int = ACCESS_TOKEN_SECONDS) -> str:
+    def issue_access_token(
+        self,
+        address: str,
+        *,
+        expires_in: int = ACCESS_TOKEN_SECONDS,
+        scopes: Sequence[str] = DEFAULT_SCOPES,
+    ) -> str:
         token = f"ya29.fake-{secrets.token_urlsafe(24)}"
         with self._lock:
             self._mailbox(address)
             self._access_tokens[token] = (address.lower(), time.time() + expires_in)
+            self._access_scopes[token] = frozenset(scopes)
         return token
 
     def expire_access_tokens(self) -> None:
         with self._lock:
             self._access_tokens.clear()
+            self._access_scopes.clear()
 
     def revoke_refresh_token(self, refresh_token: str) -> None:
         with self._lock:
             self._refresh_tokens.pop(refresh_token, None)
+            self._refresh_scopes.pop(refresh_token, None)
 
     # Mailbox state
 
@@ -176,6 +209,16 @@ class GmailFake:
             box = self._mailbox(address)
             box.history.clear()
             box.floor = box.history_id
+
+    def drafts_of(self, address: str) -> list[StoredDraft]:
+        """The mailbox's drafts, oldest first, each with its stored message (for tests)."""
+        with self._lock:
+            box = self._mailbox(address)
+            return [
+                StoredDraft(draft_id, box.messages[message_id])
+                for draft_id, message_id in box.drafts.items()
+                if message_id in box.messages
+            ]
 
     def fail_next(
         self, path_prefix: str, status: int, retry_after: float | None = None, count: int = 1
@@ -369,6 +412,21 @@ class GmailFake:
                 self._gmail("threads.get", self._threads_get),
                 methods=["GET"],
             ),
+            Route(
+                f"{_GMAIL}/drafts",
+                self._gmail("drafts.create", self._drafts_create, scopes=COMPOSE_SCOPES),
+                methods=["POST"],
+            ),
+            Route(
+                f"{_GMAIL}/drafts",
+                self._gmail("drafts.list", self._drafts_list),
+                methods=["GET"],
+            ),
+            Route(
+                f"{_GMAIL}/drafts/{{draft_id}}",
+                self._gmail("drafts.get", self._drafts_get),
+                methods=["GET"],
+            ),
             Route("/_fake/gmail/deliver", self._deliver, methods=["POST"]),
             Route("/_fake/gmail/deny-consent", self._deny_consent, methods=["POST"]),
         ]
@@ -434,8 +492,13 @@ class GmailFake:
         fault = self._faults.take(request.url.path)
         return google_error(fault.status, retry_after=fault.retry_after) if fault else None
 
-    def _gmail(self, endpoint: str, handler: _GmailHandler) -> _Endpoint:
-        """Wrap a Gmail handler: count, apply faults, authorize the bearer for the userId."""
+    def _gmail(
+        self, endpoint: str, handler: _GmailHandler, *, scopes: frozenset[str] | None = None
+    ) -> _Endpoint:
+        """Wrap a Gmail handler: count, apply faults, authorize the bearer for the userId.
+
+        scopes, when given, are the ones of which the token must carry at least one.
+        """
 
         async def guarded(request: Request) -> Response:
             with self._lock:
@@ -452,7 +515,12 @@ class GmailFake:
                     return google_error(401)
                 user_id = str(request.path_params.get("user_id", "me")).lower()
                 if user_id not in ("me", owner[0]):
-                    return google_error(403, message=f"Delegation denied for {owner[0]}")
+                    return google_error(
+                        403, message=f"Delegation denied for {owner[0]}", reason="forbidden"
+                    )
+                granted = self._access_scopes.get(token.strip(), frozenset())
+                if scopes is not None and granted.isdisjoint(scopes):
+                    return insufficient_scope_error(endpoint, scopes)
                 box = self._mailbox(owner[0])
             return await handler(request, box)
 
@@ -511,13 +579,15 @@ class GmailFake:
         if grant_type == "authorization_code":
             return self._code_grant(form)
         with self._lock:
-            address = self._refresh_tokens.get(form.get("refresh_token", ""))
+            refresh_token = form.get("refresh_token", "")
+            address = self._refresh_tokens.get(refresh_token)
+            scopes = self._refresh_scopes.get(refresh_token, DEFAULT_SCOPES)
         if address is None:
             return oauth_error("invalid_grant", "Token has been expired or revoked.")
         body = {
-            "access_token": self.issue_access_token(address),
+            "access_token": self.issue_access_token(address, scopes=scopes),
             "expires_in": ACCESS_TOKEN_SECONDS,
-            "scope": _SCOPE,
+            "scope": " ".join(scopes),
             "token_type": "Bearer",
         }
         return JSONResponse(body, headers={"Cache-Control": "no-cache, no-store, max-age=0"})
@@ -537,7 +607,7 @@ class GmailFake:
                 return oauth_error("invalid_grant", description)
             return oauth_error("invalid_grant", "Bad Request")
         body: dict[str, Any] = {
-            "access_token": self.issue_access_token(issued.address),
+            "access_token": self.issue_access_token(issued.address, scopes=issued.scopes),
             "expires_in": ACCESS_TOKEN_SECONDS,
             "scope": " ".join(issued.scopes),
             "token_type": "Bearer",
@@ -546,6 +616,7 @@ class GmailFake:
             refresh_token = f"1//0{secrets.token_urlsafe(64)}"
             with self._lock:
                 self._refresh_tokens[refresh_token] = issued.address
+                self._refresh_scopes[refresh_token] = issued.scopes
             body["refresh_token"] = refresh_token
         return JSONResponse(body, headers={"Cache-Control": "no-cache, no-store, max-age=0"})
 
@@ -659,6 +730,84 @@ class GmailFake:
             }
         )
 
+    async def _drafts_create(self, request: Request, box: Mailbox) -> Response:
+        try:
+            body: Any = json.loads(await request.body() or b"{}")
+        except ValueError:
+            return google_error(400, message="Invalid JSON payload received.")
+        message = body.get("message") if isinstance(body, dict) else None
+        raw_text = message.get("raw") if isinstance(message, dict) else None
+        thread_id = message.get("threadId") if isinstance(message, dict) else None
+        if not isinstance(raw_text, str) or not raw_text:
+            return google_error(400, message="Missing draft message")
+        if thread_id is not None and not isinstance(thread_id, str):
+            return google_error(400, message="Invalid value at 'draft.message.thread_id'")
+        raw = decode_raw(raw_text)
+        if raw is None:
+            return google_error(400, message="Invalid value for ByteString: draft.message.raw")
+        if not well_formed(raw):
+            return google_error(400, message="Invalid raw message: no header block")
+        raw = with_message_id(raw)
+        with self._lock:
+            ms = int(time.time() * 1000)
+            new_id = self._new_message_id(ms)
+            thread = new_id
+            if thread_id:
+                members = [m for m in box.messages.values() if m.thread_id == thread_id]
+                if not members:
+                    return google_error(404)
+                if joins_thread(raw, members):
+                    thread = thread_id
+            stored = self.add_message(
+                box.address,
+                raw,
+                label_ids=("DRAFT",),
+                thread_id=thread,
+                message_id=new_id,
+                internal_date_ms=ms,
+            )
+            sign = self._rng.choice(("", "-"))
+            draft_id = f"r{sign}{self._rng.randrange(10**17, 10**19)}"
+            box.drafts[draft_id] = stored.id
+        return JSONResponse(_draft_resource(draft_id, stored))
+
+    async def _drafts_list(self, request: Request, box: Mailbox) -> Response:
+        query = request.query_params
+        try:
+            size = min(max(int(query.get("maxResults", "100")), 1), 500)
+            offset = decode_page_token(query.get("pageToken"))
+        except ValueError:
+            return google_error(400, message="Invalid maxResults or pageToken.")
+        with self._lock:
+            drafts = [
+                (draft_id, box.messages[message_id])
+                for draft_id, message_id in reversed(box.drafts.items())
+                if message_id in box.messages
+            ]
+        page = drafts[offset : offset + size]
+        body: dict[str, Any] = {}
+        if page:
+            body["drafts"] = [
+                {"id": draft_id, "message": {"id": m.id, "threadId": m.thread_id}}
+                for draft_id, m in page
+            ]
+        if offset + size < len(drafts):
+            body["nextPageToken"] = encode_page_token(offset + size)
+        body["resultSizeEstimate"] = len(drafts)
+        return JSONResponse(body)
+
+    async def _drafts_get(self, request: Request, box: Mailbox) -> Response:
+        fmt = request.query_params.get("format", "full")
+        if fmt not in FORMATS:
+            return google_error(400, message=f"Invalid value at 'format' ({fmt[:20]})")
+        draft_id = request.path_params["draft_id"]
+        with self._lock:
+            message_id = box.drafts.get(draft_id)
+            stored = box.messages.get(message_id) if message_id else None
+        if stored is None:
+            return google_error(404)
+        return JSONResponse({"id": draft_id, "message": render_message(stored, fmt)})
+
     async def _deliver(self, request: Request) -> Response:
         with self._lock:
             self.calls["deliver"] += 1
@@ -688,6 +837,12 @@ class GmailFake:
         return JSONResponse({"ok": True})
 
 
+def _draft_resource(draft_id: str, stored: StoredMessage) -> dict[str, Any]:
+    """drafts.create's answer: the draft id and a minimal message."""
+    message = {"id": stored.id, "threadId": stored.thread_id, "labelIds": list(stored.label_ids)}
+    return {"id": draft_id, "message": message}
+
+
 def _google_error_page(refused: AuthorizeRefused) -> Response:
     """What Google shows instead of redirecting: its "Access blocked" page."""
     status = "401" if refused.error == "invalid_client" else "400"
@@ -699,4 +854,11 @@ def _google_error_page(refused: AuthorizeRefused) -> Response:
     return HTMLResponse(page, status_code=400)
 
 
-__all__ = ["SANDBOX_REFRESH_TOKEN", "GmailFake", "Mailbox", "google_error"]
+__all__ = [
+    "DEFAULT_SCOPES",
+    "SANDBOX_REFRESH_TOKEN",
+    "GmailFake",
+    "Mailbox",
+    "StoredDraft",
+    "google_error",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 
 from starlette.responses import JSONResponse
 
@@ -31,11 +32,20 @@ _ERRORS: dict[int, tuple[str, str, str, str]] = {
 
 
 def google_error(
-    status: int, *, message: str | None = None, retry_after: float | None = None
+    status: int,
+    *,
+    message: str | None = None,
+    retry_after: float | None = None,
+    reason: str | None = None,
 ) -> JSONResponse:
-    default_message, domain, reason, rpc_status = _ERRORS.get(
+    """Google's JSON error; reason overrides the status's usual one (403 "forbidden")."""
+    default_message, domain, default_reason, rpc_status = _ERRORS.get(
         status, ("Request failed.", "global", "failed", "UNKNOWN")
     )
+    if reason is None:
+        reason = default_reason
+    else:
+        domain = "global"
     text = message or default_message
     item: dict[str, str] = {"message": text if status != 401 else "Invalid Credentials"}
     item |= {"domain": domain, "reason": reason}
@@ -46,6 +56,38 @@ def google_error(
         headers["Retry-After"] = f"{retry_after:g}"
     body = {"error": {"code": status, "message": text, "errors": [item], "status": rpc_status}}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def insufficient_scope_error(method: str, scopes: Iterable[str]) -> JSONResponse:
+    """Google's 403 for a token granted without a scope the method needs."""
+    body = {
+        "error": {
+            "code": 403,
+            "message": "Request had insufficient authentication scopes.",
+            "errors": [
+                {
+                    "message": "Insufficient Permission",
+                    "domain": "global",
+                    "reason": "insufficientPermissions",
+                }
+            ],
+            "status": "PERMISSION_DENIED",
+            "details": [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                    "domain": "googleapis.com",
+                    "metadata": {"method": method, "service": "gmail.googleapis.com"},
+                }
+            ],
+        }
+    }
+    headers = {
+        "Vary": "Origin, X-Origin, Referer",
+        "WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", '
+        f'error="insufficient_scope", scope="{" ".join(sorted(scopes))}"',
+    }
+    return JSONResponse(body, status_code=403, headers=headers)
 
 
 def oauth_error(error: str, description: str, *, status: int = 400) -> JSONResponse:

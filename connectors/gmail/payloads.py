@@ -91,6 +91,11 @@ class MessageListResponse(_Wire):
     result_size_estimate: int = 0
 
 
+class DraftResponse(_Wire):
+    id: str = Field(min_length=1)
+    message: MessageStub
+
+
 class ProfileResponse(_Wire):
     email_address: str
     history_id: IdStr

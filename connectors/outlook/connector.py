@@ -1,9 +1,9 @@
-"""Outlook mail over Microsoft Graph: subscriptions, notifications, delta sync, fetch, OAuth."""
+"""Outlook mail over Microsoft Graph: subscriptions, notifications, sync, fetch, drafts, OAuth."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from connectors.errors import AuthExpired, ConnectorError, CursorExpired
 from connectors.mail.graph import parse_graph
-from connectors.mail.types import ParsedMessage
+from connectors.mail.types import Address, ParsedMessage
 from connectors.outlook import webhook
 from connectors.outlook.errors import (
     error_for_response,
@@ -33,6 +33,7 @@ from connectors.types import (
     ChangeBatch,
     ConnectedAccount,
     Credentials,
+    MailDraft,
     MessageRef,
     Notification,
     Provider,
@@ -41,10 +42,16 @@ from connectors.types import (
     WebhookRequest,
 )
 
+# A refresh asks only for what syncing needs: asking for a permission that an account
+# connected before drafts never consented to would refuse its refresh (AADSTS65001). The
+# access token still carries every consented Graph permission (Mail.ReadWrite included), as
+# the identity platform returns them all for the resource (tests/fixtures/graph refresh reply).
 SCOPE = "offline_access https://graph.microsoft.com/Mail.Read"
-# Connecting also asks for User.Read: whoami reads /me. offline_access brings the refresh token.
+# Connecting asks for Mail.ReadWrite (createReply keeps reply drafts) and User.Read (whoami
+# reads /me); offline_access brings the refresh token.
 CONNECT_SCOPE = (
-    "offline_access https://graph.microsoft.com/Mail.Read https://graph.microsoft.com/User.Read"
+    "offline_access https://graph.microsoft.com/Mail.Read https://graph.microsoft.com/Mail.ReadWrite"
+    " https://graph.microsoft.com/User.Read"
 )
 INBOX_RESOURCE = "me/mailFolders('inbox')/messages"
 _DELTA_PATH = "/me/mailFolders('inbox')/messages/delta"
@@ -261,6 +268,39 @@ class OutlookConnector:
         except httpx.TransportError as exc:
             raise error_for_transport(exc) from exc
 
+    # DraftSink
+
+    def save_draft(self, credentials: Credentials, *, account: str, draft: MailDraft) -> str:
+        """POST createReply: a reply draft in Drafts, threaded by Graph itself.
+
+        Graph gives it the original's conversationId, In-Reply-To and References and a
+        "RE: " subject, and puts the comment above the quoted original. The body goes as
+        the comment (plain text); the draft's recipients replace Graph's default (the
+        original's replyTo or sender) when it names any. Returns the draft message's id.
+        """
+        if not draft.answers:
+            raise ConnectorError("outlook: the draft answers no message")
+        body: dict[str, Any] = {"comment": draft.body}
+        message = {
+            key: recipients
+            for key, recipients in (
+                ("toRecipients", _recipients(draft.to)),
+                ("ccRecipients", _recipients(draft.cc)),
+            )
+            if recipients
+        }
+        if message:
+            body["message"] = message
+        path = f"/me/messages/{quote(draft.answers, safe='')}/createReply"
+        response = self._call(credentials, "POST", self._url(path), json=body, accept=(403, 404))
+        if response.status_code == 404:
+            raise ConnectorError("outlook: the message the draft answers is gone (404)")
+        if response.status_code == 403:
+            raise ConnectorError(
+                "outlook: draft refused (403): the account must reconnect to grant Mail.ReadWrite"
+            )
+        return _model(MessageResource, response).id
+
     # TokenRefresher
 
     def refresh(self, refresh_token: str) -> TokenGrant:
@@ -383,8 +423,9 @@ class OutlookConnector:
         on_404: bool = False,
         on_400: bool = False,
         on_sync_lost: bool = False,
+        accept: Collection[int] = (),
     ) -> httpx.Response:
-        """Send one authorized request; the on_* flags hand those failures to the caller."""
+        """Send one authorized request; on_* and accept hand those failures to the caller."""
         request_headers = self._auth_headers(credentials) | dict(headers or {})
         try:
             response = self._http.request(method, url, json=json, headers=request_headers)
@@ -396,6 +437,7 @@ class OutlookConnector:
             or (on_404 and status == 404)
             or (on_400 and status == 400)
             or (on_sync_lost and is_sync_state_lost(response))
+            or status in accept
         ):
             return response
         raise error_for_response(response)
@@ -405,6 +447,15 @@ def _odata_query(params: Mapping[str, str]) -> str:
     # Spelled as Graph's docs do ($select=a,b and %20 for spaces), not form-encoded.
     pairs = (f"{key}={quote(value, safe=_ODATA_SAFE)}" for key, value in params.items())
     return "?" + "&".join(pairs)
+
+
+def _recipients(addresses: Sequence[Address]) -> list[dict[str, Any]]:
+    """Graph recipients; an address without a usable addr-spec is left out."""
+    return [
+        {"emailAddress": {"address": a.email} | ({"name": a.name} if a.name else {})}
+        for a in addresses
+        if a.email
+    ]
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 It answers what the connector calls with Graph's real shapes: subscriptions with the
 validation handshake, change and lifecycle notifications (both lifecycle shapes),
 delta rounds with nextLink/deltaLink/@removed and 410 syncStateNotFound, message
-resources, $value and attachments, Graph error bodies, consent with PKCE and the
+resources, $value and attachments, reply drafts (createReply) kept in a Drafts folder the
+Inbox's delta and subscriptions never see, Graph error bodies, consent with PKCE and the
 authorization_code grant, and refresh-token rotation with AADSTS errors. It checks
 bearer tokens, counts requests and injects faults. Tests and the sandbox run it over
 real HTTP with connectors.fakeserver.serve_in_thread.
@@ -35,6 +36,13 @@ from connectors.outlook import fake_mail
 from connectors.outlook.fake_auth import ACCESS_TOKEN_SECONDS, TokenStore
 from connectors.outlook.fake_control import LIFECYCLE_EVENTS, control_routes, json_body
 from connectors.outlook.fake_delta import DeltaGone, delta_page, delta_state
+from connectors.outlook.fake_drafts import (
+    InvalidDraft,
+    StoredDraft,
+    build_draft,
+    parse_reply_request,
+    render_draft,
+)
 from connectors.outlook.fake_notify import (
     VALIDATION_FAILED,
     change_notification,
@@ -51,7 +59,7 @@ from connectors.outlook.fake_resources import (
 )
 from connectors.outlook.fake_sandbox import SANDBOX_ADDRESS, SANDBOX_REFRESH_TOKEN, sandbox_messages
 from connectors.outlook.fake_subscriptions import InvalidRequest, SubscriptionRules
-from connectors.outlook.fake_wire import graph_error, max_page_size
+from connectors.outlook.fake_wire import graph_error, max_page_size, parse_select
 
 DEFAULT_TENANT_ID = "5f0c3a2e-7b14-4e2b-9c1d-2a6e8f4b7c90"
 DEFAULT_APPLICATION_ID = "6a2d9e41-1c3b-4f7a-8e5d-0b9c2f4a7d18"
@@ -63,6 +71,7 @@ __all__ = [
     "SANDBOX_REFRESH_TOKEN",
     "GraphFake",
     "Mailbox",
+    "StoredDraft",
     "StoredMessage",
 ]
 
@@ -179,6 +188,12 @@ class GraphFake:
             box = self._mailbox(address)
             if box.messages.pop(message_id, None) is not None:
                 box.record("deleted", message_id)
+            box.drafts.pop(message_id, None)  # the Drafts folder is not the Inbox's delta
+
+    def drafts(self, address: str) -> list[StoredDraft]:
+        """The mailbox's Drafts folder (createReply's drafts), oldest first."""
+        with self._lock:
+            return list(self._mailbox(address).drafts.values())
 
     def expire_delta(self, address: str) -> None:
         """Forget every delta state of the mailbox: old links then get 410 syncStateNotFound."""
@@ -298,6 +313,9 @@ class GraphFake:
             ("/messages/{message_id}/attachments", "attachments.list", self._attachments),
             (attachment, "attachments.value", self._attachment_value),
         ]
+        mail_actions: list[tuple[str, str, _GraphHandler]] = [
+            ("/messages/{message_id}/createReply", "messages.createReply", self._create_reply),
+        ]
         routes: list[BaseRoute] = [
             Route("/{tenant}/oauth2/v2.0/authorize", self._authorize, methods=["GET"]),
             Route("/{tenant}/oauth2/v2.0/token", self._token, methods=["POST"]),
@@ -311,6 +329,11 @@ class GraphFake:
             Route(prefix + path, self._graph(name, handler), methods=["GET"])
             for prefix in _USER_PREFIXES
             for path, name, handler in mail
+        ]
+        routes += [
+            Route(prefix + path, self._graph(name, handler), methods=["POST"])
+            for prefix in _USER_PREFIXES
+            for path, name, handler in mail_actions
         ]
         return routes
 
@@ -530,7 +553,43 @@ class GraphFake:
         return JSONResponse(context | page, headers=applied)
 
     async def _message(self, request: Request, box: Mailbox) -> Response:
-        return fake_mail.message_response(request, box, self._stored(request, box))
+        stored = self._stored(request, box)
+        if stored is None:
+            with self._lock:
+                draft = box.drafts.get(request.path_params["message_id"])
+            if draft is not None:
+                select = parse_select(request.query_params.get("$select"))
+                return render_draft(draft, context=_message_context(request, box), select=select)
+        return fake_mail.message_response(request, box, stored)
+
+    async def _create_reply(self, request: Request, box: Mailbox) -> Response:
+        """A reply draft in the Drafts folder: no Inbox change, no notification."""
+        raw = await request.body()
+        body = json_body(raw)
+        try:
+            if raw.strip() and body is None:
+                raise InvalidDraft("BadRequest", "The request body is not valid JSON.")
+            reply = parse_reply_request(body)
+        except InvalidDraft as exc:
+            return graph_error(400, code=exc.code, message=str(exc))
+        owner = {"emailAddress": {"name": fake_mail.display_name(box), "address": box.address}}
+        with self._lock:
+            original = box.messages.get(request.path_params["message_id"])
+            if original is None:
+                return graph_error(404)
+            draft = build_draft(
+                reply,
+                original,
+                owner=owner,
+                draft_id=self._new_id("AAMkAD", 48) + "AAA=",
+                change_key=self._new_id("CQAAABYAAABs3c+f0LgEQ6f5fMU0T1uEAA", 6),
+                internet_message_id=(
+                    self._new_id("DM6PR12MB", 12) + "@DM6PR12MB4321.namprd12.prod.outlook.com"
+                ),
+                now=self._clock(),
+            )
+            box.drafts[draft.id] = draft
+        return render_draft(draft, context=_message_context(request, box), status=201)
 
     async def _message_value(self, request: Request, box: Mailbox) -> Response:
         return fake_mail.value_response(self._stored(request, box))
@@ -540,6 +599,10 @@ class GraphFake:
 
     async def _attachment_value(self, request: Request, box: Mailbox) -> Response:
         return fake_mail.attachment_value_response(request, self._stored(request, box))
+
+
+def _message_context(request: Request, box: Mailbox) -> str:
+    return f"{fake_mail.base_url(request)}/v1.0/$metadata#users('{box.user_id}')/messages/$entity"
 
 
 def _subscription_not_found() -> Response:

@@ -20,12 +20,16 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+def display_name(box: Mailbox) -> str:
+    return box.address.split("@")[0].replace(".", " ").title()
+
+
 def profile_response(request: Request, box: Mailbox) -> Response:
     return JSONResponse(
         {
             "@odata.context": f"{base_url(request)}/v1.0/$metadata#users/$entity",
             "id": box.user_id,
-            "displayName": box.address.split("@")[0].replace(".", " ").title(),
+            "displayName": display_name(box),
             "mail": box.address,
             "userPrincipalName": box.address,
         }

@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.mail.convert import eml_to_graph
 from connectors.mail.headers import parse_message_id, parse_references
 from connectors.mail.mime import parse_mime
 from connectors.mail.types import ParsedMessage
 from connectors.outlook.fake_wire import iso_7, iso_z
+
+if TYPE_CHECKING:
+    from connectors.outlook.fake_drafts import StoredDraft
 
 INBOX_FOLDER_ID = "AQMkADQ3MGNmNzA0LWFkNjMtNGJjZS05ZmE0LTg5YmQ3NGI1YWY0ZQAuAAADx7Kq9Xw3lRbHd1o2uPz9RAQBs3c_f0LgEQ6f5fMU0T1uEAAACAQwAAAA="  # noqa: E501
 MESSAGE_TYPE = "#microsoft.graph.message"
@@ -68,7 +71,9 @@ class Change:
 class Mailbox:
     address: str
     user_id: str
-    messages: dict[str, StoredMessage] = field(default_factory=dict)
+    messages: dict[str, StoredMessage] = field(default_factory=dict)  # the Inbox
+    # The Drafts folder: outside the Inbox's change log, so its delta never reports them.
+    drafts: dict[str, StoredDraft] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     seq: int = 0
     delta_epoch: int = 0  # bumped by expire_delta: older tokens then get 410

@@ -63,6 +63,28 @@ def sync_account(account_id: uuid.UUID, *, rt: Runtime) -> SyncResult:
             raise RetryLater(f"{type(exc).__name__}: {exc}", after=after) from exc
 
 
+@dataclass(frozen=True)
+class MailboxAccess:
+    provider: Provider
+    address: str
+    credentials: Credentials
+
+
+def mailbox_access(account_id: uuid.UUID, *, rt: Runtime) -> MailboxAccess | None:
+    """The account's provider, address and a fresh token; None unless it is active.
+
+    A refresh token the provider refuses marks the account for reauthorization.
+    """
+    try:
+        view = _load(account_id, rt=rt)
+    except AuthExpired as exc:
+        _needs_reauth(account_id, exc, rt=rt)
+        raise
+    if view is None:
+        return None
+    return MailboxAccess(view.provider, view.external_id, view.credentials)
+
+
 def _needs_reauth(account_id: uuid.UUID, exc: AuthExpired, *, rt: Runtime) -> None:
     with rt.sessions.begin() as session:
         service.mark_needs_reauth(session, account_id, str(exc) or "token rejected")

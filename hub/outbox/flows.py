@@ -18,9 +18,18 @@ import structlog
 from sqlalchemy.orm import Session
 
 from connectors.errors import AuthExpired, ConnectorError, ProviderUnavailable, RateLimited
+from connectors.mail.types import Address
 from connectors.slack.notice import render_mention_answer, render_thread_notice
-from connectors.types import MentionAnswer, Provider, RemoteTask, TaskDraft, ThreadNotice
+from connectors.types import (
+    MailDraft,
+    MentionAnswer,
+    Provider,
+    RemoteTask,
+    TaskDraft,
+    ThreadNotice,
+)
 from hub.celery_app import backoff_seconds
+from hub.connections.flows import mailbox_access
 from hub.errors import RetryLater
 from hub.outbox import service
 from hub.tasks import service as tasks
@@ -66,7 +75,12 @@ def deliver(outbox_id: uuid.UUID, *, rt: Runtime) -> None:
         if provider is None:
             _fail(session, outbox_id, kind, payload, f"unknown outbox kind {kind!r}")
             return
-        token = service.workspace_token(session, row.org_id, provider)
+        # A draft goes to its own mailbox, with that mailbox's token (refreshed later).
+        token = (
+            ""
+            if kind == service.MAIL_DRAFT
+            else service.workspace_token(session, row.org_id, provider)
+        )
         if token is None:
             _fail(session, outbox_id, kind, payload, f"no connected {provider} account")
             return
@@ -100,6 +114,8 @@ def deliver(outbox_id: uuid.UUID, *, rt: Runtime) -> None:
 def _provider_for(kind: str, payload: dict[str, Any]) -> Provider | None:
     if kind in (service.SLACK_THREAD_NOTICE, service.SLACK_THREAD_REPLY):
         return Provider.SLACK
+    if kind == service.MAIL_DRAFT and payload.get("provider") in (Provider.GMAIL, Provider.OUTLOOK):
+        return Provider(payload["provider"])
     if kind == service.TASK_CREATE and payload.get("destination") in tasks.TASK_TOOLS:
         return Provider(payload["destination"])
     return None
@@ -121,6 +137,8 @@ def _task_draft(job: _Delivery) -> TaskDraft:
 def _send(rt: Runtime, job: _Delivery) -> RemoteTask:
     """The provider call for one row, outside any transaction."""
     payload = job.payload
+    if job.kind == service.MAIL_DRAFT:
+        return _save_draft(rt, job)
     if job.kind == service.TASK_CREATE:
         sink = rt.registry.task_sink(Provider(payload["destination"]))
         return sink.create_task(job.token, target=payload["target"], task=_task_draft(job))
@@ -139,8 +157,14 @@ def _send(rt: Runtime, job: _Delivery) -> RemoteTask:
 
 
 def _find(rt: Runtime, job: _Delivery) -> RemoteTask | None:
-    """What an attempt with an unknown outcome created, found by the row's marker."""
+    """What an attempt with an unknown outcome created, found by the row's marker.
+
+    A draft is not looked for: a second copy in the owner's drafts is visible and
+    harmless, unlike a second message in a channel or a second task.
+    """
     payload = job.payload
+    if job.kind == service.MAIL_DRAFT:
+        return None
     if job.kind == service.TASK_CREATE:
         sink = rt.registry.task_sink(Provider(payload["destination"]))
         return sink.find_task(
@@ -157,6 +181,24 @@ def _find(rt: Runtime, job: _Delivery) -> RemoteTask | None:
         thread_ts=payload.get("thread_ts"),
     )
     return RemoteTask(remote_id=ts) if ts else None
+
+
+def _save_draft(rt: Runtime, job: _Delivery) -> RemoteTask:
+    access = mailbox_access(uuid.UUID(job.payload["account_id"]), rt=rt)
+    if access is None:
+        raise ConnectorError("the mailbox is no longer connected")
+    fields = job.payload["draft"]
+    draft = MailDraft(
+        **{
+            **fields,
+            "references": tuple(fields["references"]),
+            "to": tuple(Address(**a) for a in fields["to"]),
+            "cc": tuple(Address(**a) for a in fields["cc"]),
+        }
+    )
+    sink = rt.registry.draft_sink(access.provider)
+    draft_id = sink.save_draft(access.credentials, account=access.address, draft=draft)
+    return RemoteTask(remote_id=draft_id)
 
 
 def _fail(

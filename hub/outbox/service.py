@@ -18,6 +18,7 @@ from hub.queue import JobName, enqueue_after_commit
 SLACK_THREAD_NOTICE = "slack.thread_notice"
 SLACK_THREAD_REPLY = "slack.thread_reply"  # the app answering a mention, in its thread
 TASK_CREATE = "task.create"
+MAIL_DRAFT = "mail.draft"  # a reply kept in the mailbox's drafts, never sent by the hub
 MAX_ATTEMPTS = 10
 MAX_ERROR_CHARS = 2000
 

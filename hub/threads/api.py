@@ -1,4 +1,5 @@
-"""GET /api/v1/threads and /api/v1/threads/{id}: the caller's organization only."""
+"""/api/v1/threads: list, read, draft a reply and keep it in the mailbox; the caller's
+organization only."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from db.models import Outbox
 from hub.analysis.flows import draft_reply
 from hub.deps import CurrentPrincipal, RuntimeDep, SessionDep
-from hub.threads import service
+from hub.threads import replies, service
 from hub.threads.schemas import (
     DraftOut,
     DraftRequest,
     MessageOut,
+    SavedDraftOut,
+    SaveDraftIn,
     ThreadDetail,
     ThreadOut,
     ThreadPage,
@@ -61,4 +65,31 @@ def create_draft_reply(
         model=draft.model,
         tokens_in=draft.usage.tokens_in,
         tokens_out=draft.usage.tokens_out,
+    )
+
+
+@router.post("/{thread_id}/drafts", response_model=SavedDraftOut, status_code=202)
+def save_draft(
+    thread_id: uuid.UUID, request: SaveDraftIn, session: SessionDep, principal: CurrentPrincipal
+) -> SavedDraftOut:
+    """Keep the reply in the mailbox's drafts, in this thread, for the owner to send."""
+    row_id = replies.queue_mail_draft(session, principal.org_id, thread_id, request.body)
+    return _saved(replies.saved_draft(session, principal.org_id, row_id))
+
+
+@router.get("/{thread_id}/drafts", response_model=list[SavedDraftOut])
+def list_saved_drafts(
+    thread_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> list[SavedDraftOut]:
+    service.get_thread(session, principal.org_id, thread_id)
+    return [_saved(row) for row in replies.saved_drafts(session, principal.org_id, thread_id)]
+
+
+def _saved(row: Outbox) -> SavedDraftOut:
+    return SavedDraftOut(
+        id=row.id,
+        status=str(row.status),
+        draft_id=row.remote_id,
+        error=row.last_error,
+        created_at=row.created_at,
     )

@@ -52,6 +52,22 @@ class DraftOut(BaseModel):
     tokens_out: int
 
 
+class SaveDraftIn(BaseModel):
+    """The reply the owner approved, to keep in their mailbox's drafts (never sent)."""
+
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+class SavedDraftOut(BaseModel):
+    """A draft queued for the mailbox; draft_id is the provider's once it is saved."""
+
+    id: uuid.UUID
+    status: str
+    draft_id: str | None
+    error: str | None
+    created_at: datetime
+
+
 class ThreadPage(BaseModel):
     items: list[ThreadOut]
     next_before: datetime | None

@@ -86,7 +86,10 @@ def test_the_whole_dance_connects_the_mailbox(env: Env) -> None:
     assert response.headers["location"].startswith(f"{REDIRECT}?")
     answer = query_of(response)
     assert answer["state"] == "state-xyz"
-    assert answer["scope"] == "https://www.googleapis.com/auth/gmail.readonly"
+    assert answer["scope"] == (
+        "https://www.googleapis.com/auth/gmail.readonly"
+        " https://www.googleapis.com/auth/gmail.compose"
+    )
     grant = env.connector.exchange_code(
         code=answer["code"], redirect_uri=REDIRECT, code_verifier=verifier
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -22,11 +23,16 @@ from connectors.errors import (
 )
 from connectors.fakemail import compose_message
 from connectors.fakeserver import RunningServer, serve_in_thread
+from connectors.mail.html import html_to_text
+from connectors.mail.types import Address
 from connectors.outlook.connector import OutlookConnector
 from connectors.outlook.fake import SANDBOX_ADDRESS, SANDBOX_REFRESH_TOKEN, GraphFake
+from connectors.outlook.fake_drafts import DRAFTS_FOLDER_ID
+from connectors.outlook.fake_resources import INBOX_FOLDER_ID
 from connectors.outlook.fake_sandbox import CONTRACT_CONVERSATION, CONTRACT_ID
 from connectors.types import (
     Credentials,
+    MailDraft,
     MessageRef,
     Notification,
     NotificationKind,
@@ -624,3 +630,186 @@ def test_control_endpoints(env: Env) -> None:
         NotificationKind.CHANGES,
         NotificationKind.MISSED,
     ]
+
+
+# Reply drafts
+
+MORGAN = {"name": "Morgan Patel", "address": "morgan.patel@contoso.example.com"}
+BODY = "Tom & Jerry <script>alert(1)</script> signed.\nGrüße, Zoë — 日本語"
+
+
+CONTRACT_REPLY = MailDraft(
+    answers=CONTRACT_ID,
+    thread_id=CONTRACT_CONVERSATION,
+    rfc_message_id=CONTRACT_RFC_ID,
+    references=(CONTRACT_RFC_ID,),
+    subject="Vendor contract - signature needed",
+    to=(Address("Mörgan Patel", "morgan.patel@contoso.example.com"),),
+    cc=(Address("Légal Team", "legal@contoso.example.com"), Address("", "ops@example.net")),
+    body=BODY,
+)
+
+
+def reply_draft(answers: str = CONTRACT_ID, **changes: Any) -> MailDraft:
+    return replace(CONTRACT_REPLY, answers=answers, **changes)
+
+
+def test_save_draft_replies_in_the_thread(env: Env) -> None:
+    creds = env.credentials()
+
+    draft_id = env.connector.save_draft(creds, account=ALEX, draft=reply_draft())
+
+    [draft] = env.fake.drafts(ALEX)
+    assert draft.id == draft_id
+    assert draft_id not in env.fake.mailbox(ALEX).messages  # not in the Inbox
+    assert (draft.answers, draft.conversation_id) == (CONTRACT_ID, CONTRACT_CONVERSATION)
+    assert draft.subject == "RE: Vendor contract - signature needed"
+    assert draft.to == [
+        {"emailAddress": {"name": "Mörgan Patel", "address": "morgan.patel@contoso.example.com"}}
+    ]
+    assert draft.cc == [
+        {"emailAddress": {"name": "Légal Team", "address": "legal@contoso.example.com"}},
+        {"emailAddress": {"name": "ops@example.net", "address": "ops@example.net"}},
+    ]
+    assert draft.body["contentType"] == "html"
+    content = draft.body["content"]
+    assert "<script>" not in content
+    assert "Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt; signed." in content
+    assert "Grüße, Zoë — 日本語" in content
+    text = html_to_text(content)
+    # What the owner sees: the text literally, above the quoted original.
+    assert "Tom & Jerry <script>alert(1)</script> signed." in text
+    assert text.index("Grüße, Zoë") < text.index("Please sign the attached vendor contract")
+    assert env.fake.calls["messages.createReply"] == 1
+
+    assert creds.access_token is not None
+    served = env.get(f"/v1.0/me/messages/{draft_id}", creds.access_token).json()
+    assert served["isDraft"] is True
+    assert served["parentFolderId"] == DRAFTS_FOLDER_ID != INBOX_FOLDER_ID
+    assert served["conversationId"] == CONTRACT_CONVERSATION
+    assert served["body"] == draft.body
+    assert served["from"]["emailAddress"]["address"] == ALEX
+
+
+def test_a_draft_without_recipients_answers_the_sender_once_re(env: Env) -> None:
+    creds = env.credentials()
+    delivered = env.fake.deliver(ALEX, "Sam Ortiz <sam@example.net>", "Re: Offsite", "Friday?")
+
+    env.connector.save_draft(
+        creds, account=ALEX, draft=reply_draft(delivered["message_id"], to=(), cc=(), body="")
+    )
+    env.connector.save_draft(creds, account=ALEX, draft=reply_draft(to=(), cc=()))
+
+    offsite, contract = env.fake.drafts(ALEX)
+    assert offsite.subject == "RE: Offsite"  # one prefix, as Exchange writes it
+    assert offsite.to == [{"emailAddress": {"name": "Sam Ortiz", "address": "sam@example.net"}}]
+    assert offsite.cc == []
+    assert offsite.conversation_id == delivered["conversation_id"]
+    assert contract.to == [{"emailAddress": MORGAN}]
+
+
+def test_a_saved_draft_is_not_synced_or_notified(env: Env) -> None:
+    creds = env.credentials()
+    env.connector.watch(creds, account=ALEX)
+    cursor = env.connector.recent(creds, account=ALEX, limit=10).cursor
+
+    draft_id = env.connector.save_draft(creds, account=ALEX, draft=reply_draft())
+
+    batch = env.connector.changes_since(creds, account=ALEX, cursor=cursor)
+    assert batch.added == ()
+    assert env.receiver.notifications == []
+    assert env.fake.notifications == []
+    resync = env.connector.recent(creds, account=ALEX, limit=10)
+    assert draft_id not in {ref.message_id for ref in resync.added}
+    assert len(resync.added) == 3
+    # The round still reports what does arrive in the Inbox.
+    delivered = env.fake.deliver(ALEX, "ops@example.net", "Build green", "All good.")
+    later = env.connector.changes_since(creds, account=ALEX, cursor=batch.cursor)
+    assert [ref.message_id for ref in later.added] == [delivered["message_id"]]
+    assert len(env.receiver.notifications) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "error"),
+    [(429, 3.0, RateLimited), (503, None, ProviderUnavailable), (500, None, ProviderUnavailable)],
+)
+def test_save_draft_failures_are_retryable(
+    env: Env, status: int, retry_after: float | None, error: type[ConnectorError]
+) -> None:
+    creds = env.credentials()
+    env.fake.fail_next("/v1.0/me/messages", status, retry_after=retry_after)
+
+    with pytest.raises(ConnectorError) as caught:
+        env.connector.save_draft(creds, account=ALEX, draft=reply_draft())
+
+    assert type(caught.value) is error
+    if isinstance(caught.value, RateLimited):
+        assert caught.value.retry_after == retry_after
+    assert env.fake.drafts(ALEX) == []
+    env.connector.save_draft(creds, account=ALEX, draft=reply_draft())  # the retry succeeds
+    assert len(env.fake.drafts(ALEX)) == 1
+
+
+@pytest.mark.parametrize("token", ["unknown", "expired"])
+def test_save_draft_with_a_refused_token_is_auth_expired(env: Env, token: str) -> None:
+    access = (
+        "EwB-not-issued" if token == "unknown" else env.fake.issue_access_token(ALEX, expires_in=-1)
+    )
+
+    with pytest.raises(AuthExpired):
+        env.connector.save_draft(Credentials(access, None, None), account=ALEX, draft=reply_draft())
+
+    assert env.fake.drafts(ALEX) == []
+
+
+def test_save_draft_for_a_gone_message_is_not_retryable(env: Env) -> None:
+    creds = env.credentials()
+    env.fake.delete_message(ALEX, CONTRACT_ID)
+
+    with pytest.raises(ConnectorError, match="gone") as caught:
+        env.connector.save_draft(creds, account=ALEX, draft=reply_draft())
+
+    assert type(caught.value) is ConnectorError
+    assert env.fake.drafts(ALEX) == []
+
+
+def test_create_reply_wire_shapes(env: Env) -> None:
+    token = env.fake.issue_access_token(ALEX)
+    headers = {"Authorization": f"Bearer {token}"}
+    base = f"{env.server.base_url}/v1.0"
+
+    def post(path: str, *, json: Any = None, content: bytes | None = None) -> httpx.Response:
+        return env.http.post(f"{base}{path}", headers=headers, json=json, content=content)
+
+    by_upn = post(f"/users/{ALEX}/messages/{CONTRACT_ID}/createReply", json={"comment": "ok"})
+    empty = post(f"/me/messages/{CONTRACT_ID}/createReply")
+    missing = post("/me/messages/AAMkAD-nope=/createReply", json={"comment": "x"})
+    both = post(
+        f"/me/messages/{CONTRACT_ID}/createReply",
+        json={"comment": "x", "message": {"body": {"contentType": "text", "content": "y"}}},
+    )
+    bad_json = post(f"/me/messages/{CONTRACT_ID}/createReply", content=b"{not json")
+    bad_recipient = post(
+        f"/me/messages/{CONTRACT_ID}/createReply",
+        json={"message": {"toRecipients": [{"emailAddress": {"name": "no address"}}]}},
+    )
+    other_user = post(f"/users/sam@contoso.example.com/messages/{CONTRACT_ID}/createReply")
+    unauthenticated = env.http.post(f"{base}/me/messages/{CONTRACT_ID}/createReply", json={})
+
+    assert by_upn.status_code == 201
+    created = by_upn.json()
+    assert created["@odata.context"].endswith("/messages/$entity")
+    assert created["@odata.etag"].startswith('W/"')
+    assert (created["isDraft"], created["parentFolderId"]) == (True, DRAFTS_FOLDER_ID)
+    assert created["conversationId"] == CONTRACT_CONVERSATION
+    assert created["toRecipients"] == [{"emailAddress": MORGAN}]
+    assert created["bodyPreview"] == "ok"
+    assert empty.status_code == 201
+    assert empty.json()["bodyPreview"] == ""
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "ErrorItemNotFound")
+    assert "innerError" in missing.json()["error"]
+    assert (both.status_code, bad_json.status_code) == (400, 400)
+    assert bad_recipient.json()["error"]["code"] == "ErrorInvalidRecipients"
+    assert other_user.status_code == 403
+    assert unauthenticated.status_code == 401
+    assert len(env.fake.drafts(ALEX)) == 2

@@ -58,6 +58,18 @@ def test_403_for_other_reasons_is_plain_error() -> None:
     assert "403" in str(error)
 
 
+@pytest.mark.parametrize(
+    "error",
+    [
+        {"code": 403, "errors": [{"reason": "insufficientPermissions"}]},
+        {"code": 403, "details": [{"reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}]},
+    ],
+)
+def test_403_for_a_missing_scope_needs_a_new_consent(error: dict[str, Any]) -> None:
+    # Google's answer when the grant lacks the scope (gmail.compose for drafts.create).
+    assert type(error_for_response(response(403, {"error": error}))) is AuthExpired
+
+
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_5xx_is_unavailable(status: int) -> None:
     assert isinstance(error_for_response(response(status)), ProviderUnavailable)

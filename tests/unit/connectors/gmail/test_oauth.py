@@ -92,7 +92,10 @@ def test_authorize_url_asks_google_for_offline_consent_with_pkce(make: Make) -> 
         "client_id": ["client-id.apps.googleusercontent.com"],
         "redirect_uri": [REDIRECT],
         "response_type": ["code"],
-        "scope": ["https://www.googleapis.com/auth/gmail.readonly"],
+        "scope": [
+            "https://www.googleapis.com/auth/gmail.readonly"
+            " https://www.googleapis.com/auth/gmail.compose"
+        ],
         "state": ["st&te=1 x"],
         "code_challenge": [CHALLENGE],
         "code_challenge_method": ["S256"],

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.base import MessageSource, TokenRefresher, WebhookSource
+from connectors.base import DraftSink, MessageSource, TokenRefresher, WebhookSource
 from connectors.errors import (
     AuthExpired,
     ConnectorError,
@@ -20,8 +20,9 @@ from connectors.errors import (
     ProviderUnavailable,
     RateLimited,
 )
+from connectors.mail.types import Address
 from connectors.outlook.connector import OutlookConnector
-from connectors.types import Credentials, MessageRef, Provider, Watch
+from connectors.types import Credentials, MailDraft, MessageRef, Provider, Watch
 
 _REPO = Path(__file__).resolve().parents[4]
 FIXTURES = _REPO / "tests" / "fixtures" / "graph"
@@ -86,6 +87,7 @@ def test_implements_the_capability_protocols(make: Make) -> None:
     assert isinstance(connector, WebhookSource)
     assert isinstance(connector, MessageSource)
     assert isinstance(connector, TokenRefresher)
+    assert isinstance(connector, DraftSink)
     assert connector.provider is Provider.OUTLOOK
 
 
@@ -532,3 +534,96 @@ def test_refresh_outage_is_unavailable(make: Make) -> None:
 
     with pytest.raises(ProviderUnavailable):
         connector.refresh("r")
+
+
+# Reply drafts
+
+ORIGINAL_ID = "AAMkAD/original+id="
+DRAFT = MailDraft(
+    answers=ORIGINAL_ID,
+    thread_id="AAQkAD-conversation=",
+    rfc_message_id="original@mail.example.net",
+    references=("root@mail.example.net",),
+    subject="Quarterly numbers",
+    to=(Address("Zoë Müller", "zoe@example.de"), Address("", "bare@example.net")),
+    cc=(Address("Nobody", ""), Address("Ops", "ops@example.net")),
+    body="Tom & Jerry <b>said</b>:\nGrüße",
+)
+
+
+NOT_FOUND = {"error": {"code": "ErrorItemNotFound", "message": "Not found."}}
+
+
+def draft_created(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(
+        201,
+        json={"id": "AAMkAD-draft=", "conversationId": "AAQkAD-conversation=", "isDraft": True},
+    )
+
+
+def test_save_draft_posts_create_reply_with_the_comment_and_recipients(make: Make) -> None:
+    connector, recorder = make(draft_created)
+
+    draft_id = connector.save_draft(CREDS, account="alex", draft=DRAFT)
+
+    assert draft_id == "AAMkAD-draft="
+    [request] = recorder.requests
+    assert request.method == "POST"
+    # The id is one path segment, whatever it holds.
+    assert request.url.raw_path == b"/v1.0/me/messages/AAMkAD%2Foriginal%2Bid%3D/createReply"
+    assert request.headers["authorization"] == "Bearer EwB-test-token"
+    assert request.headers["content-type"] == "application/json"
+    assert json.loads(request.content) == {
+        "comment": "Tom & Jerry <b>said</b>:\nGrüße",
+        "message": {
+            "toRecipients": [
+                {"emailAddress": {"address": "zoe@example.de", "name": "Zoë Müller"}},
+                {"emailAddress": {"address": "bare@example.net"}},
+            ],
+            # An address without an addr-spec is left out.
+            "ccRecipients": [{"emailAddress": {"address": "ops@example.net", "name": "Ops"}}],
+        },
+    }
+
+
+def test_save_draft_without_recipients_leaves_graph_its_default(make: Make) -> None:
+    connector, recorder = make(draft_created)
+    draft = MailDraft(ORIGINAL_ID, None, None, (), "Hi", to=(), cc=(Address("x", ""),), body="")
+
+    connector.save_draft(CREDS, account="alex", draft=draft)
+
+    assert json.loads(recorder.requests[0].content) == {"comment": ""}
+
+
+@pytest.mark.parametrize(
+    ("response", "error", "match"),
+    [
+        (httpx.Response(401), AuthExpired, "401"),
+        (httpx.Response(429, headers={"Retry-After": "7"}), RateLimited, "429"),
+        (httpx.Response(503), ProviderUnavailable, "503"),
+        (httpx.Response(404, json=NOT_FOUND), ConnectorError, "gone"),
+        (httpx.Response(403), ConnectorError, "Mail.ReadWrite"),
+        (httpx.Response(400), ConnectorError, "400"),
+        (httpx.Response(201, json={"isDraft": True}), ConnectorError, "shape"),
+    ],
+)
+def test_save_draft_errors(
+    make: Make, response: httpx.Response, error: type[ConnectorError], match: str
+) -> None:
+    connector, _ = make(lambda request: response)
+
+    with pytest.raises(ConnectorError, match=match) as caught:
+        connector.save_draft(CREDS, account="alex", draft=DRAFT)
+
+    assert type(caught.value) is error
+    if error is RateLimited:
+        assert isinstance(caught.value, RateLimited)
+        assert caught.value.retry_after == 7
+
+
+def test_save_draft_for_no_message_sends_nothing(make: Make) -> None:
+    connector, _ = make(unreachable)
+    draft = MailDraft("", None, None, (), "Hi", to=(), body="x")
+
+    with pytest.raises(ConnectorError, match="answers no message"):
+        connector.save_draft(CREDS, account="alex", draft=draft)

@@ -20,7 +20,10 @@ NOW = datetime(2024, 6, 20, 10, 0, tzinfo=UTC)
 REDIRECT = "https://hub.example.com/api/v1/connections/outlook/callback"
 CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
-SCOPE = "offline_access https://graph.microsoft.com/Mail.Read https://graph.microsoft.com/User.Read"
+SCOPE = (
+    "offline_access https://graph.microsoft.com/Mail.Read https://graph.microsoft.com/Mail.ReadWrite"
+    " https://graph.microsoft.com/User.Read"
+)
 
 Handler = Callable[[httpx.Request], httpx.Response]
 Make = Callable[..., tuple[OutlookConnector, list[httpx.Request]]]
