@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from connectors.errors import ConnectorError
+from connectors.mail.threading import is_reply_subject
 from connectors.mail.types import Address as MailAddress
 from connectors.types import MailDraft
 
@@ -27,13 +28,6 @@ from connectors.types import MailDraft
 # 7bit: a non-ASCII body goes quoted-printable or base64, never as raw 8-bit bytes.
 _POLICY = policy.SMTP.clone(max_line_length=998, cte_type="7bit")
 
-# Reply prefixes only (a forward, "Fwd: x", is answered as "Re: Fwd: x"), in the
-# languages connectors.mail.threading knows, counted or not ("Re[2]:", "RE :").
-_REPLY_PREFIX = re.compile(
-    r"^\s*(?:re|aw|sv|vs|antw|odp|ynt|res|rif|r|ref|réf|rép|на|отв|回复|回覆|答复|返信|رد)"
-    r"\s*(?:\[\d{1,3}\]|\(\d{1,3}\))?\s*[:\uff1a]",
-    re.IGNORECASE,
-)
 # Characters that would end a header line, or that have no place in one.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 # A msg-id's content: printable ASCII without angle brackets or spaces.
@@ -43,7 +37,7 @@ _MSG_ID = re.compile(r"[!-;=?-~]{1,900}")
 def reply_subject(subject: str) -> str:
     """The thread's subject as a reply's: "Re: " added unless a reply prefix is there."""
     text = one_line(subject)
-    if _REPLY_PREFIX.match(text):
+    if is_reply_subject(text):
         return text
     return f"Re: {text}" if text else "Re:"
 

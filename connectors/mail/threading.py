@@ -17,15 +17,20 @@ from datetime import datetime, timedelta
 from connectors.mail.types import ParsedMessage
 
 # Reply and forward prefixes in many languages, repeated or counted ("Re[2]:").
-_PREFIX = re.compile(
-    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|vb|tr|rif|r|i|enc|res|rv|antw|odp|pd|ynt|"
-    r"ref|réf|rép|трд|на|отв|回复|回覆|答复|转发|轉寄|返信|転送|رد)\s*(?:\[\d{1,3}\]|\(\d{1,3}\))?\s*[:\uff1a]\s*)+",
-    re.IGNORECASE,
-)
+_REPLY_WORDS = "re|aw|sv|vs|antw|odp|ynt|res|rif|r|ref|réf|rép|на|отв|回复|回覆|答复|返信|رد"
+_FORWARD_WORDS = "fw|fwd|wg|vb|tr|i|enc|rv|pd|трд|转发|轉寄|転送"
+_COUNTED = r"\s*(?:\[\d{1,3}\]|\(\d{1,3}\))?\s*[:\uff1a]"
+_PREFIX = re.compile(rf"^\s*(?:(?:{_REPLY_WORDS}|{_FORWARD_WORDS}){_COUNTED}\s*)+", re.IGNORECASE)
+_REPLY_PREFIX = re.compile(rf"^\s*(?:{_REPLY_WORDS}){_COUNTED}", re.IGNORECASE)
 _LIST_TAG = re.compile(r"^\s*\[[^\]]{1,40}\]\s*")
 _SPACES = re.compile(r"\s+")
 
 SUBJECT_WINDOW = timedelta(days=14)
+
+
+def is_reply_subject(subject: str) -> bool:
+    """Whether the subject already starts with a reply prefix (a forward's does not)."""
+    return _REPLY_PREFIX.match(subject) is not None
 
 
 def normalize_subject(subject: str) -> str:

@@ -402,7 +402,7 @@ class SlackConnector:
         found: list[MessageEvent] = []
         cursor: str | None = None
         while len(found) < limit:
-            page = self._replies_page(token, channel, thread_ts, cursor, min(200, limit))
+            page = self._find_page("conversations.replies", token, channel, thread_ts, "0", cursor)
             for item in page.get("messages") or []:
                 posted = read_message_event({**item, "type": "message", "channel": channel})
                 if posted is not None:
@@ -412,17 +412,6 @@ class SlackConnector:
                 break
         people = {m.user: self.person(token, m.user) for m in found}
         return [parsed_message(m, channel_name=channel_name, people=people) for m in found[:limit]]
-
-    def _replies_page(
-        self, token: str, channel: str, thread_ts: str, cursor: str | None, limit: int
-    ) -> Any:
-        return self._call(
-            "conversations.replies",
-            token,
-            lambda client: client.conversations_replies(
-                channel=channel, ts=thread_ts, cursor=cursor, limit=limit
-            ),
-        )
 
     def person(self, token: str, user: str) -> Address:
         """users.info: the person's name and email (when the app may read it).

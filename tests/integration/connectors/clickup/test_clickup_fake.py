@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,52 +20,19 @@ from connectors.clickup.fake import (
     ClickUpFake,
 )
 from connectors.errors import AuthExpired, ProviderUnavailable, RateLimited
-from connectors.fakeserver import RunningServer, serve_in_thread
+from connectors.fakeserver import RunningServer
 from connectors.types import RemoteTask, TaskDraft
+from tests.integration.connectors.clickup.world import OTHER_LIST
 
 pytestmark = pytest.mark.integration
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "clickup"
 HOSTILE = "<!channel> *bold* [x](javascript:alert(1))"
 LINK = "https://hub.example.com/threads/42"
-OTHER_TEAM = "9011000099"
-OTHER_TOKEN = "pk_other_token"
-OTHER_LIST = "902"
 
 
 def load(name: str) -> Any:
     return json.loads((FIXTURES / f"{name}.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def fake() -> ClickUpFake:
-    fake = ClickUpFake()
-    fake.seed_sandbox()
-    fake.add_workspace(OTHER_TEAM, OTHER_TOKEN, {OTHER_LIST: "Elsewhere"})
-    return fake
-
-
-@pytest.fixture(scope="module")
-def server(fake: ClickUpFake) -> Iterator[RunningServer]:
-    with serve_in_thread(fake.asgi_app()) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=5) as client:
-        yield client
-
-
-@pytest.fixture
-def api(fake: ClickUpFake, server: RunningServer) -> str:
-    fake.reset()
-    return f"{server.base_url}/clickup/api/v2"
-
-
-@pytest.fixture
-def clickup(api: str, http: httpx.Client) -> ClickUpConnector:
-    return ClickUpConnector(http=http, api_url=api)
 
 
 def create(clickup: ClickUpConnector, **fields: Any) -> RemoteTask:

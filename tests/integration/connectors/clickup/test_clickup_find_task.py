@@ -4,7 +4,6 @@ ClickUpFake over HTTP."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,17 +15,15 @@ from connectors.clickup.errors import ClickUpError
 from connectors.clickup.fake import SANDBOX_LIST_ID, SANDBOX_TOKEN, ClickUpFake
 from connectors.clickup.payloads import MAX_MARKDOWN
 from connectors.errors import AuthExpired, ProviderUnavailable
-from connectors.fakeserver import RunningServer, serve_in_thread
+from connectors.fakeserver import RunningServer
 from connectors.types import RemoteTask, TaskDraft
+from tests.integration.connectors.clickup.world import OTHER_LIST, OTHER_TOKEN
 
 pytestmark = pytest.mark.integration
 
 LINK = "https://hub.example.com/threads/42"
 MARKER = "outbox-4711"
 REF = f"inbox-hub ref: {MARKER}"
-OTHER_TEAM = "9011000099"
-OTHER_TOKEN = "pk_other_token"
-OTHER_LIST = "902"
 T0 = datetime(2024, 4, 25, 9, 0, tzinfo=UTC)
 AUTH = {"Authorization": SANDBOX_TOKEN}
 
@@ -45,37 +42,6 @@ class Clock:
 
     def set(self, moment: datetime) -> None:
         self.now = moment.timestamp()
-
-
-@pytest.fixture(scope="module")
-def fake() -> ClickUpFake:
-    fake = ClickUpFake()
-    fake.seed_sandbox()
-    fake.add_workspace(OTHER_TEAM, OTHER_TOKEN, {OTHER_LIST: "Elsewhere"})
-    return fake
-
-
-@pytest.fixture(scope="module")
-def server(fake: ClickUpFake) -> Iterator[RunningServer]:
-    with serve_in_thread(fake.asgi_app()) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=5) as client:
-        yield client
-
-
-@pytest.fixture
-def api(fake: ClickUpFake, server: RunningServer) -> str:
-    fake.reset()
-    return f"{server.base_url}/clickup/api/v2"
-
-
-@pytest.fixture
-def clickup(api: str, http: httpx.Client) -> ClickUpConnector:
-    return ClickUpConnector(http=http, api_url=api)
 
 
 @pytest.fixture
