@@ -410,7 +410,8 @@ class SlackConnector:
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not page.get("has_more") or not cursor:
                 break
-        people = {m.user: self.person(token, m.user) for m in found}
+        users = dict.fromkeys(u for m in found for u in (m.user, *mentioned_users(m.text)))
+        people = {user: self.person(token, user) for user in users}
         return [parsed_message(m, channel_name=channel_name, people=people) for m in found[:limit]]
 
     def person(self, token: str, user: str) -> Address:
