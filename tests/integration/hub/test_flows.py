@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from connectors.errors import AuthExpired
+from connectors.fakeserver import free_port
 from connectors.sandbox import MAILBOX, Sandbox
 from db.enums import AccountStatus, OutboxStatus
 from db.models import Account, Message, Organization, Outbox, Subscription, Thread
@@ -41,7 +42,9 @@ class World:
 
 @pytest.fixture
 def world(postgres_url: str, tmp_path: Path) -> Iterator[World]:
-    with sandbox_runtime(postgres_url, tmp_path) as box:
+    # No hub listens at the public URL, whatever else runs on this machine (make run).
+    dead = f"http://127.0.0.1:{free_port()}"
+    with sandbox_runtime(postgres_url, tmp_path, public_base_url=dead) as box:
         yield World(box.rt, box.fakes, box.jobs, box.demo.gmail_account.id)
 
 
