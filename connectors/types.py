@@ -141,6 +141,8 @@ class ThreadNotice:
     link: str | None = None
     # Tasks proposed from the thread, as (task id, title), each offered with a button.
     tasks: Sequence[tuple[str, str]] = ()
+    # The hub's thread id when a reply can be drafted into the mailbox (a button).
+    draft_reply_for: str = ""
 
 
 @dataclass(frozen=True)

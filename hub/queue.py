@@ -32,6 +32,7 @@ class JobName(StrEnum):
     PURGE_EXPIRED_OBJECTS = "hub.storage.purge_expired_objects"
     ANALYZE_THREAD = "hub.analysis.analyze_thread"
     SWEEP_ANALYSES = "hub.analysis.sweep_analyses"
+    DRAFT_INTO_MAILBOX = "hub.analysis.draft_into_mailbox"
     DELIVER = "hub.outbox.deliver"
     SWEEP_OUTBOX = "hub.outbox.sweep_outbox"
 
@@ -44,6 +45,7 @@ JOB_QUEUES: dict[JobName, Queue] = {
     JobName.PURGE_EXPIRED_OBJECTS: Queue.INGEST,
     JobName.ANALYZE_THREAD: Queue.AI,
     JobName.SWEEP_ANALYSES: Queue.AI,
+    JobName.DRAFT_INTO_MAILBOX: Queue.AI,
     JobName.DELIVER: Queue.OUTBOUND,
     JobName.SWEEP_OUTBOX: Queue.OUTBOUND,
 }

@@ -27,6 +27,7 @@ _LINK_FORBIDDEN = frozenset("<>| \t\r\n\"'")
 # Buttons for at most this many proposed tasks; Slack allows 50 blocks a message.
 MAX_TASK_BUTTONS = 5
 TASK_ACCEPT_ACTION = "task_accept"
+DRAFT_REPLY_ACTION = "draft_reply"
 _TASK_TITLE_LIMIT = 300
 
 
@@ -59,6 +60,21 @@ def _task_block(task_id: str, title: str) -> dict[str, Any]:
             "action_id": TASK_ACCEPT_ACTION,
             "value": task_id,
         },
+    }
+
+
+def _draft_block(thread_id: str) -> dict[str, Any]:
+    """The button that drafts a reply with the AI and keeps it in the mailbox's drafts."""
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Draft a reply"},
+                "action_id": DRAFT_REPLY_ACTION,
+                "value": thread_id,
+            }
+        ],
     }
 
 
@@ -104,6 +120,8 @@ def render_thread_notice(notice: ThreadNotice) -> SlackMessage:
     blocks += tuple(
         _task_block(task_id, title) for task_id, title in notice.tasks[:MAX_TASK_BUTTONS]
     )
+    if notice.draft_reply_for:
+        blocks += (_draft_block(notice.draft_reply_for),)
 
     # Fallback text feeds notifications and screen readers; it is mrkdwn, so escaped.
     fallback = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 import structlog
@@ -13,8 +14,13 @@ from ai.steps import summary as summary_step
 from ai.steps import triage as triage_step
 from ai.types import AIResult as StepResult
 from ai.types import ReplyDraft
+from connectors.types import MentionAnswer
 from hub.analysis import drafts, service
-from hub.errors import BudgetExceeded, RetryLater, Unavailable
+from hub.errors import BudgetExceeded, HubError, RetryLater, Unavailable
+from hub.outbox.service import SLACK_THREAD_REPLY, add_to_outbox
+from hub.queue import JobName, enqueue_after_commit
+from hub.threads.replies import queue_mail_draft
+from hub.threads.service import get_thread
 from hub.wiring import Runtime
 
 log = structlog.get_logger(__name__)
@@ -92,3 +98,56 @@ def draft_reply(
     with rt.sessions.begin() as session:
         drafts.record_draft(session, data, draft)
     return draft
+
+
+def ask_for_mailbox_draft(
+    thread_id: uuid.UUID, *, org_id: uuid.UUID, answer_in: tuple[str, str], rt: Runtime
+) -> None:
+    """Queue draft_into_mailbox for a thread of the organization (NotFound otherwise)."""
+    channel, thread_ts = answer_in
+    with rt.sessions.begin() as session:
+        get_thread(session, org_id, thread_id)
+        enqueue_after_commit(
+            session,
+            JobName.DRAFT_INTO_MAILBOX,
+            thread_id=str(thread_id),
+            org_id=str(org_id),
+            channel=channel,
+            thread_ts=thread_ts,
+        )
+
+
+def draft_into_mailbox(
+    thread_id: uuid.UUID, *, org_id: uuid.UUID, answer_in: tuple[str, str], rt: Runtime
+) -> None:
+    """Draft a reply with the AI, keep it in the mailbox, and say so in a chat thread.
+
+    answer_in is (channel, thread ts) of the notice whose button asked. The draft and the
+    answer are queued in one transaction, after the AI call, so a retry repeats neither.
+    """
+    channel, thread_ts = answer_in
+    try:
+        body = draft_reply(thread_id, org_id=org_id, instructions=None, rt=rt).output.body
+    except Unavailable as exc:
+        raise RetryLater(str(exc)) from exc
+    except HubError as exc:
+        body, note = "", f"No reply drafted: {exc}."
+    with rt.sessions.begin() as session:
+        if body:
+            try:
+                queued = queue_mail_draft(session, org_id, thread_id, body)
+                note = f"A reply draft is on its way to {queued.mailbox}'s drafts."
+            except HubError as exc:
+                note = f"No reply drafted: {exc}."
+        add_to_outbox(
+            session,
+            org_id=org_id,
+            kind=SLACK_THREAD_REPLY,
+            idempotency_key=f"{SLACK_THREAD_REPLY}:draft:{thread_id}:{uuid.uuid4()}",
+            payload={
+                "channel": channel,
+                "thread_ts": thread_ts,
+                "answer": asdict(MentionAnswer(note=note)),
+            },
+        )
+    log.info("analysis.draft_into_mailbox", thread_id=str(thread_id), drafted=bool(body))

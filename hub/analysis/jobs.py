@@ -18,3 +18,10 @@ def analyze_thread(thread_id: str) -> None:
 @job(JobName.SWEEP_ANALYSES, max_retries=0)
 def sweep_analyses() -> None:
     flows.sweep_analyses(rt=runtime())
+
+
+@job(JobName.DRAFT_INTO_MAILBOX)
+def draft_into_mailbox(thread_id: str, org_id: str, channel: str, thread_ts: str) -> None:
+    flows.draft_into_mailbox(
+        UUID(thread_id), org_id=UUID(org_id), answer_in=(channel, thread_ts), rt=runtime()
+    )

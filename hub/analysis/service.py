@@ -307,6 +307,8 @@ def _queue_notice(
                 "priority": triage.priority.value,
                 "needs_reply": triage.needs_reply,
                 "tasks": tasks,
+                # The notice goes out for mail threads only (Slack ones are in Slack).
+                "draft_reply_for": str(thread.id) if triage.needs_reply else "",
             },
         },
     )

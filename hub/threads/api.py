@@ -73,8 +73,8 @@ def save_draft(
     thread_id: uuid.UUID, request: SaveDraftIn, session: SessionDep, principal: CurrentPrincipal
 ) -> SavedDraftOut:
     """Keep the reply in the mailbox's drafts, in this thread, for the owner to send."""
-    row_id = replies.queue_mail_draft(session, principal.org_id, thread_id, request.body)
-    return _saved(replies.saved_draft(session, principal.org_id, row_id))
+    queued = replies.queue_mail_draft(session, principal.org_id, thread_id, request.body)
+    return _saved(replies.saved_draft(session, principal.org_id, queued.outbox_id))
 
 
 @router.get("/{thread_id}/drafts", response_model=list[SavedDraftOut])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -23,10 +23,16 @@ from hub.threads.service import get_thread, thread_messages
 MAILBOXES = (Provider.GMAIL, Provider.OUTLOOK)
 
 
+@dataclass(frozen=True)
+class QueuedDraft:
+    outbox_id: uuid.UUID
+    mailbox: str  # the address whose drafts it goes to
+
+
 def queue_mail_draft(
     session: Session, org_id: uuid.UUID, thread_id: uuid.UUID, body: str
-) -> uuid.UUID:
-    """Queue body as a draft reply in the mailbox; the outbox row's id."""
+) -> QueuedDraft:
+    """Queue body as a draft reply in the mailbox that received the mail it answers."""
     thread = get_thread(session, org_id, thread_id)
     mailboxes = {
         account.id: account
@@ -54,7 +60,7 @@ def queue_mail_draft(
         },
     )
     assert row_id is not None  # a fresh idempotency key is never a duplicate
-    return row_id
+    return QueuedDraft(row_id, mailbox.external_id)
 
 
 def _message_to_answer(

@@ -16,10 +16,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from connectors.sandbox import MAILBOX, OUTLOOK_MAILBOX, Sandbox
+from connectors.sandbox import MAILBOX, OUTLOOK_MAILBOX, SLACK_CHANNEL, Sandbox
 from db.models import Thread
+from hub.analysis.flows import ask_for_mailbox_draft, draft_into_mailbox
 from hub.app import create_app
 from hub.connections.flows import sync_account
+from hub.errors import NotFound
 from hub.outbox.flows import deliver
 from hub.queue import JobName
 from hub.sandbox import DemoOrg, demo_token
@@ -126,3 +128,32 @@ def test_drafts_are_refused_where_there_is_no_mail(world: World) -> None:
     assert refused.json()["error"] == "conflict"
     assert world.save(str(uuid.uuid4())).status_code == 404
     assert world.save(str(chat.id), "").status_code == 422
+
+
+def test_the_notice_button_drafts_with_the_ai_and_says_so_in_its_thread(world: World) -> None:
+    world.fakes.gmail.deliver(
+        MAILBOX, "Kim Lee <kim@example.net>", "Vendor contract", "Can you sign it by Friday?"
+    )
+    sync_account(world.demo.gmail_account.id, rt=world.rt)
+    thread_id = uuid.UUID(world.thread_id("Vendor contract"))
+    answer_in = (SLACK_CHANNEL, "1795000000.000100")
+
+    ask_for_mailbox_draft(
+        thread_id, org_id=world.demo.principal.org_id, answer_in=answer_in, rt=world.rt
+    )
+    (kwargs,) = [k for job, k in world.jobs.sent if job == JobName.DRAFT_INTO_MAILBOX]
+    draft_into_mailbox(
+        uuid.UUID(kwargs["thread_id"]),
+        org_id=uuid.UUID(kwargs["org_id"]),
+        answer_in=(kwargs["channel"], kwargs["thread_ts"]),
+        rt=world.rt,
+    )
+    world.deliver_queued()
+
+    (draft,) = world.fakes.gmail.drafts_of(MAILBOX)
+    assert message_from_bytes(draft.raw, policy=policy.default)["To"] == "Kim Lee <kim@example.net>"
+    (said,) = [m for m in world.fakes.slack.messages_in(SLACK_CHANNEL) if m.get("thread_ts")]
+    assert said["thread_ts"] == "1795000000.000100"
+    assert f"on its way to {MAILBOX}'s drafts" in said["text"]
+    with pytest.raises(NotFound):
+        ask_for_mailbox_draft(thread_id, org_id=uuid.uuid4(), answer_in=answer_in, rt=world.rt)

@@ -64,6 +64,7 @@ class Harness:
     hooks: ResponseUrls
     server: RunningServer
     secret: str
+    jobs: RecordingPublisher
 
     def hook_url(self, name: str) -> str:
         return f"{self.server.base_url}/hooks/{name}"
@@ -103,7 +104,8 @@ def harness(postgres_url: str) -> Iterator[Harness]:
     )
     upgrade(postgres_url)
     # Jobs are recorded, not run: a delivery racing the test would change task states.
-    rt = init_runtime(settings, publisher=RecordingPublisher())
+    jobs = RecordingPublisher()
+    rt = init_runtime(settings, publisher=jobs)
     try:
         with rt.sessions.begin() as session:
             demo = seed_demo(session)
@@ -128,7 +130,7 @@ def harness(postgres_url: str) -> Iterator[Harness]:
         api = FastAPI()
         api.include_router(build_router(rt))
         with TestClient(api) as client:
-            yield Harness(rt, client, fake, hooks, server, settings.slack_signing_secret)
+            yield Harness(rt, client, fake, hooks, server, settings.slack_signing_secret, jobs)
     finally:
         close_runtime()
         server.stop()

@@ -21,6 +21,7 @@ from connectors.slack.signing import sign_slack_request
 from db.enums import TaskStatus
 from db.models import Outbox, Task, Thread
 from hub.outbox.service import TASK_CREATE
+from hub.queue import JobName
 from slackapp.routes import build_router
 from tests.integration.slackapp.harness import FIXTURES, FORM, USER, Harness
 
@@ -187,7 +188,7 @@ def test_router_can_take_the_runtime_from_app_state(harness: Harness) -> None:
     assert refused.status_code == 401
 
 
-def _task_button_body(harness: Harness, value: str) -> bytes:
+def _button_body(harness: Harness, value: str, action_id: str = "task_accept") -> bytes:
     payload = {
         "type": "block_actions",
         "team": {"id": SLACK_TEAM_ID, "domain": "sandbox"},
@@ -200,7 +201,7 @@ def _task_button_body(harness: Harness, value: str) -> bytes:
         "actions": [
             {
                 "type": "button",
-                "action_id": "task_accept",
+                "action_id": action_id,
                 "block_id": "task",
                 "value": value,
                 "action_ts": "1700000001.000200",
@@ -221,7 +222,7 @@ def _proposed_task(harness: Harness, title: str) -> uuid.UUID:
 
 def test_create_task_button_queues_the_task_and_answers_the_clicker(harness: Harness) -> None:
     task_id = _proposed_task(harness, "Pay <!channel> invoice *now*")
-    body = _task_button_body(harness, str(task_id))
+    body = _button_body(harness, str(task_id))
     response = harness.post("/slack/interactions", body, FORM)
     assert response.status_code == 200
     with harness.rt.sessions() as session:
@@ -236,12 +237,46 @@ def test_create_task_button_queues_the_task_and_answers_the_clicker(harness: Har
     assert "&lt;!channel&gt;" in answer["text"]
     assert "<!channel>" not in answer["text"]
 
-    harness.post("/slack/interactions", _task_button_body(harness, str(task_id)), FORM)
+    harness.post("/slack/interactions", _button_body(harness, str(task_id)), FORM)
     assert "already accepted" in harness.hooks.posted[-1]["body"]["text"]
     with harness.rt.sessions() as session:
         assert len(session.scalars(select(Outbox).where(Outbox.kind == TASK_CREATE)).all()) == 1
 
 
 def test_a_button_for_an_unknown_task_says_so(harness: Harness) -> None:
-    harness.post("/slack/interactions", _task_button_body(harness, str(uuid.uuid4())), FORM)
+    harness.post("/slack/interactions", _button_body(harness, str(uuid.uuid4())), FORM)
     assert "task not found" in harness.hooks.posted[-1]["body"]["text"]
+
+
+def test_the_draft_button_queues_the_draft_and_tells_the_clicker(harness: Harness) -> None:
+    with harness.rt.sessions() as session:
+        thread_id = session.scalars(select(Thread.id)).first()
+    response = harness.post(
+        "/slack/interactions", _button_body(harness, str(thread_id), "draft_reply"), FORM
+    )
+    assert response.status_code == 200
+    assert harness.jobs.sent == [
+        (
+            JobName.DRAFT_INTO_MAILBOX,
+            {
+                "thread_id": str(thread_id),
+                "org_id": str(_org_id(harness)),
+                "channel": SLACK_CHANNEL,
+                "thread_ts": "1700000000.000100",
+            },
+        )
+    ]
+    assert "Drafting a reply" in harness.hooks.posted[-1]["body"]["text"]
+
+    harness.post(
+        "/slack/interactions", _button_body(harness, str(uuid.uuid4()), "draft_reply"), FORM
+    )
+    assert "No draft: thread" in harness.hooks.posted[-1]["body"]["text"]
+    assert len(harness.jobs.sent) == 1
+
+
+def _org_id(harness: Harness) -> uuid.UUID:
+    with harness.rt.sessions() as session:
+        thread = session.scalars(select(Thread)).first()
+        assert thread is not None
+        return thread.org_id

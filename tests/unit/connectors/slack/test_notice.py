@@ -132,3 +132,12 @@ def test_a_task_mention_answer_is_a_receipt() -> None:
 def test_a_note_answer_says_only_the_note() -> None:
     message = render_mention_answer(MentionAnswer(note="No task created: no tool."))
     assert [b["text"]["text"] for b in message.blocks] == ["No task created: no tool."]
+
+
+def test_a_notice_offers_a_reply_draft_only_when_asked() -> None:
+    plain = render_thread_notice(_notice())
+    assert "draft_reply" not in json.dumps(plain.blocks)
+    offered = render_thread_notice(_notice(draft_reply_for="5d0c7f4e-thread"))
+    (actions,) = [b for b in offered.blocks if b["type"] == "actions"]
+    (button,) = actions["elements"]
+    assert (button["action_id"], button["value"]) == ("draft_reply", "5d0c7f4e-thread")
