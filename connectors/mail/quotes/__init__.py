@@ -5,15 +5,21 @@ split_reply(text) -> (visible, set_aside) stays for the pipeline's current call.
 
 Signature policy: `visible` excludes the signature, `signature` keeps it. A signature is
 (1) everything after a "-- " / "--" delimiter line, (2) a short tail (<= 12 lines, no
-list) after a rule line ("____", "-----", "====="), (3) a mobile or client footer line
-("Sent from my iPhone", "Get Outlook for iOS", "Von meinem iPhone gesendet", "Odesláno
-z iPhonu", "Outlook für iOS beziehen", "iPhoneから送信", ...) and everything after it,
-(4) a lone "-Name" dash sign-off on the last line, (5) after the sign-off, the blocks of
-their own that hold contact details (name, title, company, phone, web or mail address)
-or open a disclaimer ("CONFIDENTIALITY NOTICE", "This e-mail and any attachments ..."),
-(6) in HTML, the block the client marks as the signature (div.gmail_signature,
-.moz-signature, Outlook on the web's div#Signature). The sign-off itself ("Thanks,\nAlex",
-"Regards, Roman") stays visible: it is what the sender wrote.
+list) after a rule line ("____", "-----", "=====", the "━━━━" and full-width rules that
+frame Japanese signatures), (3) a mobile or client footer line ("Sent from my iPhone", "Get
+Outlook for iOS", "Von meinem iPhone gesendet", "Odesláno z iPhonu", "Outlook für iOS
+beziehen", "iPhoneから送信", "发自我的iPhone", "나의 iPhone에서 보냄", "发自网易邮箱大师",
+...) and everything after it, (4) a lone "-Name" dash sign-off on the last line, (5)
+after the sign-off (a closing such as "Best regards," or "以上、よろしくお願いいたします。",
+or a name), the blocks of their own that hold contact details (name, title, company,
+phone, web or mail address, "〒" postcode), legal disclaimers and company registration
+lines ("Amtsgericht Stuttgart HRB ...", "KvK ...", "SIRET ...", "Company No. ..."). A
+disclaimer is told by its label ("LEGAL NOTICE:", "AVISO LEGAL:"), its opening words, or
+by a paragraph that speaks of the message and of confidentiality or its recipient in any
+of the languages we know; under a contact block, up to two paragraphs in words we do not
+know go with it too. (6) in HTML, the block the client marks as the signature
+(div.gmail_signature, .moz-signature, Outlook on the web's div#Signature). The sign-off
+itself ("Thanks,\nAlex", "Regards, Roman") stays visible: it is what the sender wrote.
 Quoted lines that an answer follows stay visible: in an inline reply, where answers
 and quotes alternate, every answered block does (only the attribution above goes), and
 so does a quote the sender cites under their own text before the quoted history starts
@@ -23,6 +29,13 @@ container). A single quoted block under its attribution with the whole answer be
 footer follows), attributions and header blocks (Outlook, Lotus Notes) go to `quoted`;
 a forward goes, with its metadata block, to `forwarded` (a bare forward's own text
 becomes `visible`).
+A header block names a sender or a date with an address among its fields, or has three
+fields with a sent date that carries a time of day: the sender's own "From: Amsterdam
+Centraal / To: Utrecht Centraal / Date: Saturday, March 14" is a journey, not history.
+Outlook writes the same header block (or "-----Original Message-----") for a reply and
+a forward; one with nothing of the sender's above it (a rule, blank lines, in HTML the
+client's separator alone) is a forward, since nobody replies with nothing. For the same
+reason an attribution with nothing above it over unquoted text sets only itself aside.
 """
 
 from __future__ import annotations

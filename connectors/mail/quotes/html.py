@@ -40,7 +40,9 @@ def _following(node: LexborNode, stop: LexborNode) -> list[LexborNode]:
     """The node, its later siblings and the later siblings of its ancestors up to stop."""
     out = [node]
     current: LexborNode | None = node
-    while current is not None and current != stop:
+    # Nodes compare by identity (mem_id): "!=" compares their serialized HTML, which
+    # made this walk quadratic in the nesting depth.
+    while current is not None and current.mem_id != stop.mem_id:
         sibling = current.next
         while sibling is not None:
             out.append(sibling)
@@ -65,6 +67,20 @@ def _first_cut(body: LexborNode) -> LexborNode | None:
                 continue
             return node
     return None
+
+
+def _written_before(node: LexborNode, stop: LexborNode) -> bool:
+    """Whether any text precedes node in the document (its earlier siblings, then those
+    of its ancestors up to stop). Each node is read once: linear."""
+    current: LexborNode | None = node
+    while current is not None and current.mem_id != stop.mem_id:
+        sibling = current.prev
+        while sibling is not None:
+            if _text(sibling).strip():
+                return True
+            sibling = sibling.prev
+        current = current.parent
+    return False
 
 
 def _in_reply_container(node: LexborNode) -> bool:
@@ -167,12 +183,17 @@ def split_html(html: str) -> ReplySplit:
     _mark_composer_quotes(body)
     quoted = _open_answered_containers(body)
     cut = _first_cut(body)
-    if cut is not None:
+    bare = cut is not None and not _written_before(cut, body)
+    if cut is not None and not bare:
         removed = _following(cut, body)
         quoted.extend(_text(node) for node in removed)
         for node in removed:
             node.decompose()
-    signatures = _take_signatures(body)
+    # Nothing of the sender's above the separator: a bare forward (Outlook draws the
+    # same for replies), or a body that opens with a rule. The text splitter tells which
+    # from the header block under it and keeps the message either way; a signature in
+    # it is the forwarded message's, not the sender's.
+    signatures = [] if bare else _take_signatures(body)
     parts = split_text(render(body))
     quoted_text = "\n".join(part.strip("\n") for part in [parts.quoted, *quoted] if part.strip())
     signature = "\n".join([*signatures, parts.signature]).strip("\n")

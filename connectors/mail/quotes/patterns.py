@@ -174,6 +174,9 @@ _OTHER = (
     r"Κοιν|עותק|نسخة|참조|Másolatot\s+kap|Svara\s+till|Antwoord\s+aan|Odpowiedź\s+do|"
     r"Ответить|Rispondi\s+a|Относно|Zadeva|Subjek|Chủ\s+đề"
 )
+# A time of day as a sent date carries it: "08:15", "5:42 PM", "kl. 16.20", "8.15"; not
+# the day and month of a date ("20.06.2024").
+TIME_OF_DAY = re.compile(r"(?<![\d.:])\d{1,2}(?::\d{2}|\.\d{2}(?![.\d]))(?!\d)")
 # The "To" label of a Lotus Notes header table: alone on its line, right-aligned.
 TABLE_TO_LABEL = re.compile(rf"^\s{{20,}}(?:{_TO})\s*$", re.IGNORECASE)
 _FIELD_TAIL = r"\s*(?:\*\*|\*)?\s*[:：]"
@@ -211,7 +214,10 @@ MOBILE_FOOTER = re.compile(
     r"|Skickat\s+från\s.{1,80}|Sendt\s+fra\s.{1,80}|Lähetetty\s.{1,80}"
     r"|Wysłane\s+z\s.{1,80}|Wysłano\s+z\s.{1,80}"
     r"|Отправлено\s+(?:с|из|через)\s.{1,80}|Надіслано\s+(?:з|із|через)\s.{1,80}"
-    r"|(?:从|從|来自)我的.{1,40}|.{1,40}(?:から送信|より送信)"
+    r"|(?:从|從|来自|來自|发自|發自|寄自|发送自|發送自)\s*我的.{1,40}|.{1,40}(?:から送信|より送信)"
+    # Chinese mail apps sign with their name: "发自网易邮箱大师", "来自QQ邮箱".
+    r"|(?:来自|來自|发自|發自)\s*(?:网易|網易|QQ|腾讯|騰訊|阿里|钉钉|釘釘|企业微信|企業微信|"
+    r"Foxmail|新浪|搜狐|iPhone|iPad|Android)[^\n,.!?，。！？]{0,30}"
     r"|sent\s+by\s+\w+"
     r")\s*[)>\]]*\s*$",
     re.IGNORECASE,
@@ -219,7 +225,7 @@ MOBILE_FOOTER = re.compile(
 # What a MOBILE_FOOTER line starts with (after spaces and brackets): the first letter of
 # one of its phrases, or anything before "から送信" / "より送信". Keep it in step with the
 # pattern: it spares the pattern every other line.
-MOBILE_FOOTER_START = re.compile(r"[\s(<\[]*[SFGEVDILWОН从從来]", re.IGNORECASE)
+MOBILE_FOOTER_START = re.compile(r"[\s(<\[]*[SFGEVDILWОН从從来來发發寄]", re.IGNORECASE)
 # Microsoft's "Get Outlook for iOS/Android" in any of its translations: a short line
 # naming the app and the platform ("Outlook für iOS beziehen", "iOS용 Outlook 받기"),
 # tested with its links (LINK) taken out. Letters, not \b, bound the names: in "iOS용"
@@ -243,7 +249,7 @@ SENT_LAST_WORD = re.compile(
     r"gesendet|gönderildi|küldve|elküldve|verzonden|verstuurd|skickat|sendt|lähetetty|envoyé|"
     r"enviado|inviato|wysłane|odesláno|trimis|보냄|전송됨"
     # Chinese and Japanese write the verb onto the word before it ("iPhoneから送信").
-    r"|.*(?:送信|发送|發送|傳送)"
+    r"|.*(?:送信|发送|發送|傳送|보냄|전송됨)"
 )
 # "iPhonu", "iPhone-ul" hold "iphon".
 FOOTER_DEVICE = re.compile(
@@ -255,8 +261,11 @@ CLAUSE_BREAK = re.compile("[,;!?\u060c\uff0c\u3001]")
 # "-- " is the RFC 3676 signature delimiter; "--" and "—" are common sloppy variants.
 SIG_DELIMITER = re.compile(r"^--\s*$")
 # A line made only of rule characters (with at most one leading word character, as
-# discourse's trimmer allows for "ᐧ" tracking marks).
-RULE_LINE = re.compile(r"^\s*\S?\s*(?:-{2,}|_{2,}|={2,}|\*{2,}|~{2,}|#{2,}|\+{2,}|—{2,})\s*$")
+# discourse's trimmer allows for "ᐧ" tracking marks), box-drawing and full-width ones
+# included: Japanese signatures are framed by "━━━━" or "＝＝＝＝".
+RULE_LINE = re.compile(
+    r"^\s*\S?\s*(?:-{2,}|_{2,}|={2,}|\*{2,}|~{2,}|#{2,}|\+{2,}|—{2,}|[―─━═＝－＿]{2,})\s*$"
+)
 QUOTE_LINE = re.compile(r"^\s{0,4}>")
 # A bulleted or numbered list item: "- item", "* item", "• item", "1. item", "2) item".
 LIST_ITEM = re.compile(r"^\s{0,8}(?:[-*•–]|\d{1,2}[.)])\s+\S")
@@ -265,13 +274,13 @@ CODE_FENCE = re.compile(r"^\s{0,3}`{3,}[^`]{0,40}$")
 # What a signature's contact lines hold: a phone number, a web or mail address. Their
 # labels ("Tel.:", "M:", "电话：") need not be known: the value tells.
 CONTACT_DETAIL = re.compile(
-    r"\+?\(?\d[\d ().\-/]{6,20}\d|www\.|https?://|[\w.+-]{1,64}@[\w-]{1,63}\.\w",
+    r"\+?\(?\d[\d ().\-/]{6,20}\d|www\.|https?://|[\w.+-]{1,64}@[\w-]{1,63}\.\w|〒\s?\d",
     re.IGNORECASE,
 )
 # The closing words a sign-off opens with ("Best,", "Viele Grüße", "С уважением,"), in
 # the languages we know; the sender's name may follow on the same line.
 CLOSING = re.compile(
-    r"^\s*(?:(?:many\s+|big\s+)?thanks|thank\s+you|cheers|best|(?:best|kind|warm|warmest)\s+"
+    r"^\s*(?:(?:(?:many\s+|big\s+)?thanks|thank\s+you|cheers|best|(?:best|kind|warm|warmest)\s+"
     r"(?:regards|wishes)|regards|all\s+the\s+best|sincerely|yours(?:\s+\w+)?|take\s+care|"
     r"(?:viele|beste|liebe|herzliche|schöne|freundliche)\s+grüße|lg|vg|mfg|"
     r"mit\s+freundlichen\s+grüßen|grüße|gruß|danke|cordialement|bien\s+cordialement|"
@@ -285,15 +294,29 @@ CLOSING = re.compile(
     r"(?:ystävällisin\s+)?terveisin|kiitos|pozdrawiam|z\s+poważaniem|dziękuję|"
     r"с\s+уважением|спасибо|всего\s+доброго|з\s+повагою|дякую|s\s+pozdravem|díky|děkuji|"
     r"saygılarımla|teşekkürler|iyi\s+çalışmalar|üdvözlettel|üdv|köszönöm|με\s+εκτίμηση|"
-    r"ευχαριστώ|φιλικά|בברכה|תודה|مع\s+(?:خالص\s+)?التحية|شكرا|تحياتي|cu\s+stimă|mulțumesc|"
-    r"감사합니다|(?:何卒)?(?:よろしく|宜しく)お願い|谢谢|謝謝|此致|祝好)(?!\w)",
+    r"ευχαριστώ|φιλικά|בברכה|תודה|مع\s+(?:خالص\s+)?التحية|شكرا|تحياتي|cu\s+stimă|mulțumesc)(?!\w)"
+    # CJK writes no spaces: a closing runs on into its verb ending ("お願いいたします").
+    # Japanese often ends with "以上" ("that is all") before the closing.
+    r"|(?:以上[、,，。]?\s*)?(?:何卒|引き続き|今後とも)?(?:よろしく|宜しく|よろしゅう)\s*お願い"
+    r"|以上(?:です|となります)?[。.]?\s*$"
+    r"|(?:谢谢|謝謝|多谢|多謝|感谢|感謝|此致|敬礼|敬禮|祝好|顺祝|順祝|祝(?:您)?工作顺利|"
+    r"감사합니다|감사드립니다|고맙습니다|(?:잘\s*)?부탁(?:드립니다|드려요)|수고하세요))",
     re.IGNORECASE,
 )
 # "P.S." and its kin: what follows is the sender's, whatever it holds.
 POSTSCRIPT = re.compile(r"^\s*P\.?\s?(?:P\.?\s?)?S\b", re.IGNORECASE)
-# The opening words of a legal disclaimer under a signature.
+# The opening words of a legal disclaimer under a signature: a label ("LEGAL NOTICE:",
+# "AVISO LEGAL:", "Haftungsausschluss") or the message naming itself in its first words.
 DISCLAIMER = re.compile(
-    r"^\s*(?:\W{0,3}(?:CONFIDENTIALITY|CONFIDENTIAL|DISCLAIMER)\b"
+    r"^\s*\W{0,3}(?:(?:CONFIDENTIALITY|CONFIDENTIAL|DISCLAIMER|PRIVILEGED|LEGAL\s+NOTICE|"
+    r"IMPORTANT\s+NOTICE|NOTICE\s+OF\s+CONFIDENTIALITY|AVISO\s+LEGAL|AVISO\s+DE\s+CONFIDENCIALIDAD[E]?|"
+    r"CONFIDENCIALIDAD[E]?|AVERTISSEMENT|CONFIDENTIALITÉ|MENTIONS\s+LÉGALES|AVVISO\s+DI\s+RISERVATEZZA|"
+    r"AVVERTENZA|RISERVATEZZA|CLAUSOLA\s+DI\s+RISERVATEZZA|HAFTUNGSAUSSCHLUSS|RECHTLICHER\s+HINWEIS|"
+    r"VERTRAULICHKEITSHINWEIS|WICHTIGER\s+HINWEIS|VERTROUWELIJKHEID(?:SCLAUSULE)?|KLAUZULA\s+POUFNOŚCI|"
+    r"ZASTRZEŻENIE|YASAL\s+UYARI|GİZLİLİK(?:\s+UYARISI)?|ANSVARSFRISKRIVNING|SEKRETESS|FORTROLIGHED|"
+    r"KONFIDENSIALITET|VASTUUVAPAUSLAUSEKE|LUOTTAMUKSELLISUUS|КОНФИДЕНЦИАЛЬНОСТЬ|ПРЕДУПРЕЖДЕНИЕ|"
+    r"КОНФІДЕНЦІЙНІСТЬ|ЗАСТЕРЕЖЕННЯ)\b"
+    r"|免责声明|免責聲明|保密声明|保密聲明|機密保持|免責事項|【注意】|【機密】"
     r"|This\s+(?:e-?mail|message|communication)\s+(?:and|is|may|contains|including)\b"
     r"|Diese\s+(?:E-Mail|Nachricht)\s+(?:enthält|ist|kann)\b"
     r"|Ce\s+(?:message|courriel|e-mail)\s+(?:et|est|peut|contient)\b"
@@ -301,6 +324,40 @@ DISCLAIMER = re.compile(
     r"|Questo\s+messaggio\s+(?:e|è|può|contiene)\b"
     r"|Le\s+informazioni\s+contenute\b|Dit\s+(?:e-?mail)?bericht\s+(?:is|kan|bevat)\b)",
     re.IGNORECASE,
+)
+# A disclaimer whatever its opening: prose that speaks of the message (or its
+# attachments) and of confidentiality, its recipient or its sending in error, in the
+# languages we know. Both must occur; the caller asks for a paragraph's length too.
+# Matched on lowered text: case-blind matching of these alternations costs eight times
+# as much.
+DISCLAIMER_MESSAGE = re.compile(
+    r"e-?mail|message|communication|transmission|attachment|nachricht|anhäng|anlage|courriel|"
+    r"pièces?\s+jointes?|mensaje|correo|adjunto|anexo|mensagem|messaggio|allegat|bericht|"
+    r"bijlage|meddelande|bilag|e-?post|meddelelse|vedhæft|melding|vedlegg|viesti|sähköposti|"
+    r"liite|wiadomoś|załącz|ileti|mesaj|сообщени|письм|вложени|повідомлен|лист|邮件|郵件|"
+    r"附件|メール|添付|메일|첨부"
+)
+DISCLAIMER_LEGAL = re.compile(
+    r"confidential|privileged|intended\s+(?:solely\s+|only\s+|exclusively\s+)?(?:for|recipient)|"
+    r"addressee|in\s+error|vertraulich|empfänger|adressat|irrtümlich|confidentiel|destinataire|"
+    r"par\s+erreur|confidencial|destinatári|destinatari|por\s+(?:error|engano)|riservat|"
+    r"per\s+errore|vertrouwelijk|geadresseerde|per\s+vergissing|konfidentiel|sekretess|"
+    r"mottagare|fortrolig|modtager|mottaker|luottamuksellinen|vastaanottaja|poufn|adresat|"
+    r"gizli|alıcı|конфиденциальн|адресат|конфіденційн|保密|机密|機密|秘密|기밀|수신자"
+)
+# Company registration lines under a signature ("Amtsgericht Stuttgart HRB 123456",
+# "KvK 12345678", "SIRET ...", "Registered in England, Company No. ..."): legal
+# boilerplate like a disclaimer. The acronyms, as written; the words, on lowered text.
+REGISTRATION_ID = re.compile(
+    r"\b(?:HRB|HRA|KvK|BTW|SIRET|SIREN|RCS|CIF|NIF|NIPC|P\.\s?IVA|REA|KRS|NIP|REGON|"
+    r"CVR|ABN|ACN|VAT|ИНН|ОГРН|КПП|ЄДРПОУ|USt-?Id(?:Nr|-Nr)?)\b"
+)
+REGISTRATION = re.compile(
+    r"amtsgericht|registergericht|handelsregister|geschäftsführ(?:er|erin|ung)|"
+    r"sitz\s+der\s+gesellschaft|kamer\s+van\s+koophandel|capital\s+social|partita\s+iva|"
+    r"registro\s+mercantil|organisationsnummer|org\.?\s?nr|y-tunnus|company\s+(?:no|number|reg)|"
+    r"registered\s+(?:office|in\s+england|in\s+scotland|address|number)|ticaret\s+sicil|"
+    r"mersis|统一社会信用代码|登録番号"
 )
 # "-Name" on the last line: a dash sign-off, the shortest signature there is.
 DASH_SIGNOFF = re.compile(r"^\s?-\s?[A-Z][\w.'-]{0,30}(?:\s[A-Z][\w.'-]{0,30}){0,2}\s*$")

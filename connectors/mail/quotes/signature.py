@@ -4,7 +4,9 @@ Policy (also in the package docstring): a signature is the block after a "-- " (
 "--") delimiter line; a short block after a rule line ("____", "-----") that is no list;
 every mobile or client footer line ("Sent from my iPhone", "Get Outlook for iOS", in
 any language) and what follows it; and, after the sign-off, blocks of their own holding
-contact details (name, title, company, phone, web or mail address) or a disclaimer.
+contact details (name, title, company, phone, web or mail address), a disclaimer or
+company registration lines (and, under contact details, prose that may be a
+disclaimer in words we do not know).
 Sign-offs such as "Thanks,\nAlex" stay in the visible text: they are part of what the
 sender wrote and cost little; only what a client or the sender adds under them goes.
 """
@@ -31,7 +33,8 @@ def _is_noise(line: str) -> bool:
     return bool(p.NOISE_LINE.match(line))
 
 
-_RULE_ENDS = frozenset("-_=*~#+—")
+# The full-width "=", "-" and "_" written as escapes: they look like the ASCII ones.
+_RULE_ENDS = frozenset("-_=*~#+—―─━═\uff1d\uff0d\uff3f")
 
 
 def split_signature(lines: list[str]) -> SignatureSplit:
@@ -106,32 +109,145 @@ def _blocks_from_end(lines: list[str]) -> Iterator[tuple[int, int]]:
         end = start
 
 
+# Blocks read from the end for a signature: legal blocks, a contact block, the sign-off.
+_MAX_TAIL_BLOCKS = 8
+# Prose blocks nobody could tell for a disclaimer (a language or wording we do not know)
+# that may stand under a contact block and go with it.
+_MAX_UNKNOWN_TAIL = 2
+
+
 def _contact_block(lines: list[str]) -> int:
     """Where a signature without a delimiter starts in lines (len(lines) if none).
 
     It is what follows the sender's sign-off ("Thanks,\nAlex"), in blocks of their own:
     a block of contact details (name, title, company, phone, web address), then any
-    disclaimers. The sign-off itself stays: it is what the sender wrote.
+    disclaimers and company registration lines. The sign-off itself stays: it is what
+    the sender wrote.
     """
-    blocks = _blocks_from_end(lines)
-    start = len(lines)
-    block = next(blocks, None)
-    while block is not None and _is_disclaimer(lines[block[0]]):
-        start, block = block[0], next(blocks, None)
-    contact = ""
-    if block is not None and _is_contact_block(lines[block[0] : block[1]]):
-        contact = lines[block[0]]
-        start, block = block[0], next(blocks, None)
-    if block is None or start == len(lines):
+    blocks = _Blocks(lines)
+    legal = 0
+    while blocks.get(legal + 1) and _is_legal(blocks.text(legal)):
+        legal += 1
+    contact = _find_contact(blocks, legal)
+    if contact < 0 and legal == 0:
         return len(lines)
-    above = lines[block[0] : block[1]]
+    above_at = contact + 1 if contact >= 0 else legal
+    if not blocks.get(above_at):
+        return len(lines)
+    above = blocks.text(above_at)
     if not _is_sign_off(above[-1]):
         return len(lines)
     # The evidence that the block above signs off: a closing word, or the name that the
     # contact block repeats ("Chris" over "Chris Whitfield"). "Here is the link" over
-    # "Dashboard\nhttps://..." has neither.
+    # "Dashboard\nhttps://..." has neither. A disclaimer alone under a line needs the
+    # closing or some text above it: "Hi Kim," over a paragraph on confidentiality is
+    # the message.
     closing = any(p.CLOSING.match(line) for line in above[-2:])
-    return start if closing or not contact or _repeats_name(above[-1], contact) else len(lines)
+    if contact >= 0:
+        signed = closing or _repeats_name(above[-1], blocks.text(contact)[0])
+    else:
+        signed = closing or len(above) > 1 or blocks.get(above_at + 1)
+    return blocks.spans[above_at - 1][0] if signed else len(lines)
+
+
+class _Blocks:
+    """The blocks of lines, the last first, read only as far as they are asked for."""
+
+    __slots__ = ("lines", "source", "spans")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.source = _blocks_from_end(lines)
+        self.spans: list[tuple[int, int]] = []
+
+    def get(self, k: int) -> bool:
+        """Whether block k exists (reading up to it)."""
+        while len(self.spans) <= k and len(self.spans) < _MAX_TAIL_BLOCKS:
+            span = next(self.source, None)
+            if span is None:
+                return False
+            self.spans.append(span)
+        return k < len(self.spans)
+
+    def text(self, k: int) -> list[str]:
+        start, end = self.spans[k]
+        return self.lines[start:end]
+
+
+def _find_contact(blocks: _Blocks, at: int) -> int:
+    """Index of the contact block at `at`, or under at most _MAX_UNKNOWN_TAIL prose
+    blocks from there (a disclaimer we do not recognise); -1 if none. A contact block
+    needs a block above it (the sign-off)."""
+    for k in range(at, at + _MAX_UNKNOWN_TAIL + 1):
+        if not blocks.get(k + 1):
+            return -1
+        block = blocks.text(k)
+        if _is_contact_block(block):
+            return k
+        if not _is_prose_tail(block):
+            return -1
+    return -1
+
+
+# Legal prose is long: a line of a message that mentions confidentiality is not. A CJK
+# character counts twice, as it says about as much as two letters of a Latin script.
+_MIN_DISCLAIMER = 60
+_WIDE = "\u2e80"  # CJK radicals: the first of the wide scripts
+# What of a block the disclaimer tests read: a disclaimer says early what it is.
+_DISCLAIMER_HEAD = 300
+# Two languages of a disclaimer wrapped at 72 columns fit: more is the message.
+_MAX_DISCLAIMER_LINES = 30
+
+
+def _head(block: list[str]) -> str:
+    """The opening of a block as one line, at most _DISCLAIMER_HEAD characters."""
+    parts: list[str] = []
+    size = 0
+    for line in block:
+        if size >= _DISCLAIMER_HEAD:
+            break
+        part = line.strip()
+        parts.append(part)
+        size += len(part) + 1
+    return " ".join(parts)[:_DISCLAIMER_HEAD]
+
+
+def _long_enough(head: str) -> bool:
+    size = len(head)
+    if size < _MIN_DISCLAIMER and not head.isascii():
+        size += sum(1 for c in head if c >= _WIDE)
+    return size >= _MIN_DISCLAIMER
+
+
+def _is_legal(block: list[str]) -> bool:
+    """Whether a block under the signature is legal boilerplate: a disclaimer (by its
+    label or opening words, or by what it speaks of) or company registration lines."""
+    if p.POSTSCRIPT.match(block[0]):
+        return False
+    if p.DISCLAIMER.match(block[0]):
+        return True
+    head = _head(block)
+    lowered = head.lower()
+    if (
+        _long_enough(head)
+        and p.DISCLAIMER_LEGAL.search(lowered)
+        and p.DISCLAIMER_MESSAGE.search(lowered)
+    ):
+        return True
+    return len(block) <= _MAX_CONTACT_LINES and bool(
+        p.REGISTRATION_ID.search(head) or p.REGISTRATION.search(lowered)
+    )
+
+
+def _is_prose_tail(block: list[str]) -> bool:
+    """Whether a block may be a disclaimer in words we do not know: sentences of some
+    length, no P.S., list nor quote (what a sender adds under a signature)."""
+    return (
+        len(block) <= _MAX_DISCLAIMER_LINES
+        and _long_enough(_head(block))
+        and not p.POSTSCRIPT.match(block[0])
+        and not any(p.LIST_ITEM.match(line) or p.QUOTE_LINE.match(line) for line in block)
+    )
 
 
 def _repeats_name(sign_off: str, first: str) -> bool:
@@ -183,10 +299,6 @@ def _is_sign_off(line: str) -> bool:
         and any(c.isalpha() for c in name)
         and not any(c.isdigit() for c in name)
     )
-
-
-def _is_disclaimer(line: str) -> bool:
-    return p.DISCLAIMER.match(line) is not None
 
 
 # Longer lines are prose: every footer pattern is bounded well below this.

@@ -21,6 +21,7 @@ _MAX_LEAD_ATTRIBUTION_LINES = 4
 _MAX_ATTRIBUTION_GAP = 2
 # Header fields of an Outlook block are within this many lines of each other.
 _HEADER_WINDOW = 6
+_MAX_FIELD_LINES = 3  # a field's value wrapped over lines (a long subject, many names)
 _MAX_LINE = 1000  # longer lines are prose (or base64), never a marker
 _MAX_WRAPPED_NAME = 60  # a sender's name wrapped onto a line of its own
 _MIN_WRAPPED_LINE = 60  # clients wrap at 72 to 80 characters: shorter lines stay whole
@@ -31,6 +32,9 @@ class _Boundary:
     start: int  # first line of the older mail (marker or header block)
     end: int  # first line after the marker itself (attribution may span lines)
     forward: bool
+    # A header block or an "Original Message" rule: Outlook writes the same for a reply
+    # and a forward, so only what stands above it tells them apart.
+    header: bool = False
 
 
 def _lines(text: str) -> list[str]:
@@ -233,21 +237,43 @@ def _header_block(lines: list[str], i: int) -> bool:
     """Whether an Outlook-style header block ("From: ... Sent: ...") starts at line i.
 
     It names a sender or a date and more fields, each with a value of its kind: a person
-    is a name or an address, a date has digits. Two labels are not enough: "From: 12
-    March / To: 15 March" is a booking in the sender's own text; two fields need an
-    address among them.
+    is a name or an address, a date has digits. Labels alone are not enough: a journey or
+    a booking in the sender's own text ("From: Amsterdam Centraal / To: Utrecht / Date:
+    Saturday, March 14") has them too. A mail client writes an address, or a sent date
+    with its time of day ("Sent: Friday, 6 March 2026 08:15"); such a list has neither.
     """
     if not _field(lines[i]) or _is_quote(lines[i]):
         return False
     fields = [(kind, line) for line in lines[i : i + _HEADER_WINDOW] if (kind := _field(line))]
     if len(fields) < 2 or not any(kind in ("from", "sent") for kind, _ in fields):
         return False
-    return len(fields) >= 3 or any("@" in line for _, line in fields)
+    if any("@" in line for _, line in fields):
+        return True
+    return len(fields) >= 3 and any(kind == "sent" and _has_time(line) for kind, line in fields)
+
+
+def _has_time(line: str) -> bool:
+    """Whether the field's value holds a time of day ("08:15", "8.15"), also when bidi
+    marks split it, as Outlook's Russian and Hebrew dates have them."""
+    return p.TIME_OF_DAY.search(p.BIDI_CONTROLS.sub("", _value(line))) is not None
+
+
+def _value(line: str) -> str:
+    """What follows a field's name and its colon."""
+    return line[_colon(line) + 1 :]
+
+
+def _colon(line: str) -> int:
+    """Index of the first colon, ASCII or full-width (-1 if none)."""
+    colon = line.find(":")
+    wide = line.find("\uff1a", 0, colon if colon >= 0 else len(line))
+    return wide if wide >= 0 else colon
 
 
 def _field(line: str) -> str:
     """The kind of header field line opens with ("from", "sent", "to", "other") when its
     value fits that kind, else ""."""
+    # _colon, written out: this runs on every line.
     colon = line.find(":")
     wide = line.find("\uff1a", 0, colon if colon >= 0 else len(line))
     colon = wide if wide >= 0 else colon
@@ -327,14 +353,14 @@ def _boundary_at(t: _Lines, i: int) -> _Boundary | None:
         if forward and p.FORWARD_MARKER.match(probe):
             return _Boundary(i, i + 1, forward=True)
         if dash_lead and p.ORIGINAL_MESSAGE.match(probe):
-            return _Boundary(i, i + 1, forward=False)
+            return _Boundary(i, i + 1, forward=False, header=True)
     if t.quote[i]:
         return _Boundary(i, i + 1, forward=False) if _heads_quote_block(t, i) else None
     end = _attribution_end(t, i) if t.next_hot[i] - i <= _REACH else -1
     if end > 0:
         return _Boundary(i - 1 if _name_above(t, i) else i, end, forward=False)
     if _header_block(lines, i) or (line.startswith(_TABLE_INDENT) and _table_header(t, i)):
-        return _Boundary(i, i, forward=False)
+        return _Boundary(i, i, forward=False, header=True)
     if (
         stripped[0] in _DASHES
         and stripped[0] != "~"
@@ -342,7 +368,7 @@ def _boundary_at(t: _Lines, i: int) -> _Boundary | None:
         and i + 1 < len(lines)
         and _header_block(lines, i + 1)
     ):
-        return _Boundary(i, i + 1, forward=False)
+        return _Boundary(i, i + 1, forward=False, header=True)
     return None
 
 
@@ -474,8 +500,36 @@ def _forward_body(lines: list[str], boundary: _Boundary) -> int:
                 return k
             k = n
             continue
+        elif not _continues_field(lines, k):
+            # Word's HTML leaves no blank line under the block: the message starts
+            # right under its last field.
+            return k
         k += 1
     return k
+
+
+def _continues_field(lines: list[str], k: int) -> bool:
+    """Whether line k, under a field, is the rest of one that was wrapped: indented,
+    after a list that ends in a separator ("To: a, b,"), holding addresses, going on
+    in lower case ("spans over 2 lines"), or with another field under it."""
+    line = lines[k]
+    body = line[2:] if line.startswith("> ") else line.removeprefix(">")
+    if (
+        body[:1] in (" ", "\t")
+        or lines[k - 1].rstrip()[-1:] in (",", ";")
+        or "@" in line
+        or body.lstrip()[:1].islower()
+    ):
+        return True
+    # A field further down, before a blank line: this line is inside the block. Only
+    # the few lines a wrapped field spans are read.
+    for n in range(k + 1, min(k + _MAX_FIELD_LINES, len(lines))):
+        text = lines[n].lstrip("> ")
+        if not text.strip():
+            return False
+        if p.HEADER_ANY.match(text):
+            return True
+    return False
 
 
 def _join(lines: list[str]) -> str:
@@ -536,6 +590,25 @@ def split_text(text: str) -> ReplySplit:
             continue
         # A boundary that opens above line i takes back what it holds of the reply.
         del visible[len(visible) - (i - boundary.start) :]
+        if boundary.header and held < 0 and not any(map(_is_written, visible)):
+            # Nobody replies with nothing: a header block with nothing of the sender's
+            # above it opens a forward (Outlook marks neither), and its message is
+            # what they meant to show.
+            start = _extend_over_rule(lines, boundary.start)
+            return _split_forward(lines, [], _Boundary(start, boundary.end, forward=True))
+        if (
+            not boundary.header
+            and not boundary.forward
+            and boundary.start != boundary.end
+            and held < 0
+            and not t.quote_after[boundary.end]
+            and not any(map(_is_written, visible))
+        ):
+            # An attribution over unquoted text with nothing above it: that text is no
+            # history (nobody replies with nothing); only the attribution goes.
+            quoted.extend(lines[boundary.start : boundary.end])
+            i = boundary.end
+            continue
         if held < 0:
             held = len(visible)
         if boundary.forward:
@@ -592,6 +665,11 @@ def _drop_trailing_quotes(lines: list[str], held: int = 0) -> tuple[list[str], l
         if any(_is_quote(line) for line in tail):
             return lines[: last_text + 1], tail
     return lines, []
+
+
+def _is_written(line: str) -> bool:
+    """Whether line holds something the sender wrote: not blank, noise nor a rule."""
+    return not p.NOISE_LINE.match(line) and not p.RULE_LINE.match(line)
 
 
 def _is_text(line: str) -> bool:
