@@ -10,16 +10,23 @@ frame Japanese signatures), (3) a mobile or client footer line ("Sent from my iP
 Outlook for iOS", "Von meinem iPhone gesendet", "Odesláno z iPhonu", "Outlook für iOS
 beziehen", "iPhoneから送信", "发自我的iPhone", "나의 iPhone에서 보냄", "发自网易邮箱大师",
 ...) and everything after it, (4) a lone "-Name" dash sign-off on the last line, (5)
-after the sign-off (a closing such as "Best regards," or "以上、よろしくお願いいたします。",
-or a name), the blocks of their own that hold contact details (name, title, company,
-phone, web or mail address, "〒" postcode), legal disclaimers and company registration
-lines ("Amtsgericht Stuttgart HRB ...", "KvK ...", "SIRET ...", "Company No. ..."). A
-disclaimer is told by its label ("LEGAL NOTICE:", "AVISO LEGAL:"), its opening words, or
-by a paragraph that speaks of the message and of confidentiality or its recipient in any
-of the languages we know; under a contact block, up to two paragraphs in words we do not
-know go with it too. (6) in HTML, the block the client marks as the signature
-(div.gmail_signature, .moz-signature, Outlook on the web's div#Signature). The sign-off
-itself ("Thanks,\nAlex", "Regards, Roman") stays visible: it is what the sender wrote.
+what follows the sender's sign-off and reads as contact details: the sign-off is a
+closing ("Best,", "Kind regards,", "Viele Grüße", "よろしくお願いいたします") and the name
+on its line or under it (or a name that the block below repeats: "Chris" over "Chris
+Whitfield"), and both stay visible; after the name, job title, company, phone, fax or
+mobile numbers, mail, web and social links, postal address ("〒" postcode), pronouns,
+company registration lines ("Amtsgericht Stuttgart HRB ...", "KvK ...", "Org.nr. ...",
+"Y-tunnus ...", "NIP/KRS ...", "SIRET ...") and disclaimers are the signature, attached
+under the name (no blank line) or in paragraphs of their own, and even as a single line
+(only a phone number, or "Title | Company"). A line under a closing that names a company
+("Acme Ltd") is no name: the block goes whole. Prose after a name is the message, and a
+P.S. under the details stays visible. A disclaimer is told by its label ("LEGAL
+NOTICE:", "AVISO LEGAL:"), its opening words, or by a paragraph that speaks of the
+message and of confidentiality or its recipient in any of the languages we know; under
+contact details, up to two paragraphs in words we do not know go with them too. (6) in
+HTML, the block the client marks as the signature (div.gmail_signature, .moz-signature,
+Outlook on the web's div#Signature, HubSpot's div.hs_signature). A ">" opening a line of
+a <pre> the sender wrote (outside a quote container) is theirs, not a quote marker.
 Quoted lines that an answer follows stay visible: in an inline reply, where answers
 and quotes alternate, every answered block does (only the attribution above goes), and
 so does a quote the sender cites under their own text before the quoted history starts

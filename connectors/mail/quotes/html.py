@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from connectors.mail.quotes.render import CONTENT_ATTR, render
+from connectors.mail.quotes.render import CONTENT_ATTR, PRE_GUARD, render
 from connectors.mail.quotes.result import ReplySplit
 from connectors.mail.quotes.text import ends_with_boundary, split_text
 
@@ -28,8 +28,11 @@ _SKIP_TAGS = "script, style, head, title"
 # its composer's "Quote" button writes a bare blockquote.gmail_quote.
 _GMAIL_CITE = "blockquote.gmail_quote"
 _MAX_PRECEDING = 20  # nodes looked at for an attribution above a quote
-# The signature a client adds and marks (Gmail, Thunderbird, Outlook on the web).
-_SIGNATURE_SELECTOR = "div.gmail_signature, .gmail_signature_prefix, .moz-signature, div#Signature"
+# The signature a client adds and marks (Gmail, Thunderbird, Outlook on the web, HubSpot).
+_SIGNATURE_SELECTOR = (
+    "div.gmail_signature, .gmail_signature_prefix, .moz-signature, div#Signature, "
+    "div.hs_signature, [data-hs-signature='true']"
+)
 
 
 def _text(node: LexborNode | None) -> str:
@@ -197,11 +200,18 @@ def split_html(html: str) -> ReplySplit:
     parts = split_text(render(body))
     quoted_text = "\n".join(part.strip("\n") for part in [parts.quoted, *quoted] if part.strip())
     signature = "\n".join([*signatures, parts.signature]).strip("\n")
-    return ReplySplit(_unquote(parts.visible), quoted_text, signature, parts.forwarded)
+    return ReplySplit(
+        _unquote(parts.visible),
+        quoted_text.replace(PRE_GUARD, ""),
+        signature.replace(PRE_GUARD, ""),
+        parts.forwarded.replace(PRE_GUARD, ""),
+    )
 
 
 def _unquote(text: str) -> str:
-    # Quotes left visible (answered inline, or the whole body) read better unmarked.
+    # Quotes left visible (answered inline, or the whole body) read better unmarked; a
+    # guarded ">" is the sender's own.
     return "\n".join(
-        line.lstrip("> ") if line.startswith(">") else line for line in text.split("\n")
+        line.lstrip("> ") if line.startswith(">") else line.replace(PRE_GUARD, "")
+        for line in text.split("\n")
     )

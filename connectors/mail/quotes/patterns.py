@@ -286,7 +286,7 @@ CLOSING = re.compile(
     r"mit\s+freundlichen\s+grüßen|grüße|gruß|danke|cordialement|bien\s+cordialement|"
     r"bien\s+à\s+vous|merci|bonne\s+(?:journée|soirée)|à\s+bientôt|salutations|amitiés|bises|"
     r"(?:un\s+)?saludos?|atentamente|gracias|un\s+abrazo|cordialmente|obrigad[oa]|"
-    r"atenciosamente|cumprimentos|abraços?|cordiali\s+saluti|(?:distinti\s+)?saluti|"
+    r"atenciosamente|(?:com\s+os\s+)?(?:melhores\s+)?cumprimentos|abraços?|cordiali\s+saluti|(?:distinti\s+)?saluti|"
     r"un\s+saluto|grazie|a\s+presto|met\s+vriendelijke\s+groet|(?:hartelijke\s+)?groet(?:en)?|"
     r"mvg|bedankt|mvh|(?:med\s+)?(?:vänliga?\s+|bästa\s+)?hälsning(?:ar)?|"
     r"(?:(?:med\s+)?(?:venlig|vennlig|vennlige|bedste|beste|mange)\s+)?hils(?:en|ner|ninger)|"
@@ -294,7 +294,8 @@ CLOSING = re.compile(
     r"(?:ystävällisin\s+)?terveisin|kiitos|pozdrawiam|z\s+poważaniem|dziękuję|"
     r"с\s+уважением|спасибо|всего\s+доброго|з\s+повагою|дякую|s\s+pozdravem|díky|děkuji|"
     r"saygılarımla|teşekkürler|iyi\s+çalışmalar|üdvözlettel|üdv|köszönöm|με\s+εκτίμηση|"
-    r"ευχαριστώ|φιλικά|בברכה|תודה|مع\s+(?:خالص\s+)?التحية|شكرا|تحياتي|cu\s+stimă|mulțumesc)(?!\w)"
+    r"ευχαριστώ|φιλικά|בברכה|תודה|مع\s+(?:خالص\s+|أطيب\s+)?التحي(?:ة|ات)|شكرا|"
+    r"و?تفضلوا\s+بقبول(?:\s+(?:فائق|خالص))?(?:\s+(?:الاحترام|التقدير))?|تحياتي|cu\s+stimă|mulțumesc)(?!\w)"
     # CJK writes no spaces: a closing runs on into its verb ending ("お願いいたします").
     # Japanese often ends with "以上" ("that is all") before the closing.
     r"|(?:以上[、,，。]?\s*)?(?:何卒|引き続き|今後とも)?(?:よろしく|宜しく|よろしゅう)\s*お願い"
@@ -361,3 +362,9 @@ REGISTRATION = re.compile(
 )
 # "-Name" on the last line: a dash sign-off, the shortest signature there is.
 DASH_SIGNOFF = re.compile(r"^\s?-\s?[A-Z][\w.'-]{0,30}(?:\s[A-Z][\w.'-]{0,30}){0,2}\s*$")
+# A company's legal form: a line that carries one names the company, not the sender.
+COMPANY = re.compile(
+    r"\b(?:GmbH|AG|KG|mbB|Ltd|LLC|LLP|Inc|Corp|plc|B\.V|N\.V|BV|NV|AB|ApS|A/S|AS|ASA|Oy|Oyj|"
+    r"S\.?A|S\.?L|SAS|SARL|S\.?r\.?l|S\.?p\.?A|s\.r\.o|a\.s|Sp\.\s?z\s?o\.\s?o|A\.Ş|"
+    r"ООО|ОАО|ЗАО|АО|ПАО|ТОВ|ПрАТ)\b|株式会社|有限会社|有限公司|公司|주식회사|\(주\)|בע״מ|בע\"מ"
+)

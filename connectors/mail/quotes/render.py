@@ -45,6 +45,9 @@ class _Writer:
         """End the current line, even an empty one (a <br>, a line of a <pre>)."""
         joined = "".join(self.current)
         line = joined.replace(_NBSP, " ").rstrip() if self.pre else _SPACES.sub(" ", joined)
+        if self.pre and not self.depth and line.lstrip().startswith(">"):
+            # The sender's "> npm install" in a <pre> is a shell prompt, not a quote.
+            line = PRE_GUARD + line
         self._emit(line if self.pre else line.strip())
         self.current = []
 
@@ -71,6 +74,10 @@ class _Writer:
         self.block_edge()
         return "\n".join(("> " * depth + line).rstrip() for depth, line in self.lines)
 
+
+# Put before a ">" that opens a line of the sender's <pre>, so that the text splitter
+# does not read it as a quote; split_html takes it out again.
+PRE_GUARD = "\ue000"
 
 # Set on a blockquote that holds the sender's own content (see html.py): not a quote.
 CONTENT_ATTR = "data-inbox-hub-cited"

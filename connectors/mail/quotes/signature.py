@@ -3,17 +3,17 @@
 Policy (also in the package docstring): a signature is the block after a "-- " (or
 "--") delimiter line; a short block after a rule line ("____", "-----") that is no list;
 every mobile or client footer line ("Sent from my iPhone", "Get Outlook for iOS", in
-any language) and what follows it; and, after the sign-off, blocks of their own holding
-contact details (name, title, company, phone, web or mail address), a disclaimer or
-company registration lines (and, under contact details, prose that may be a
-disclaimer in words we do not know).
-Sign-offs such as "Thanks,\nAlex" stay in the visible text: they are part of what the
-sender wrote and cost little; only what a client or the sender adds under them goes.
+any language) and what follows it; and, after the sign-off (a closing and the name on
+its line or under it, both of which stay), what reads as contact details, registration
+lines or a disclaimer, attached under the name or in blocks of their own, even a single
+line (under contact details, prose that may be a disclaimer in words we do not know goes
+too). Prose after the name is the message; a P.S. under the details stays visible.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -59,10 +59,14 @@ def split_signature(lines: list[str]) -> SignatureSplit:
     # A mobile footer closes what the sender typed: what follows is the client's.
     footer = next((k for k, line in enumerate(lines[:cut]) if _is_footer(line)), cut)
     text = _without_noise_tail(lines[:footer])
-    unmarked = _unmarked_signature(text)
-    if unmarked < len(text):
-        footer = unmarked
-        text = _without_noise_tail(text[:unmarked])
+    sig_start, sig_end = _unmarked_signature(text)
+    if sig_start < len(text):
+        # A P.S. under the signature is the sender's again: it stays, the block above goes.
+        kept = text[sig_end:]
+        taken = [*text[sig_start:sig_end], *lines[footer:]] if kept else lines[sig_start:]
+        signature = "\n".join(taken)
+        text = _without_noise_tail(text[:sig_start]) + ([""] if kept else []) + kept
+        return SignatureSplit("\n".join(text).strip("\n"), signature.strip("\n"))
     signature = "\n".join(lines[footer:]).strip("\n")
     return SignatureSplit("\n".join(text).strip("\n"), signature)
 
@@ -74,15 +78,20 @@ def _without_noise_tail(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
-def _unmarked_signature(text: list[str]) -> int:
-    """Where a signature nobody marked starts (len(text) if none): the contact block
-    under the sign-off, or a "-Name" dash sign-off on the last line."""
+def _unmarked_signature(text: list[str]) -> tuple[int, int]:
+    """Where a signature nobody marked starts and ends ((len, len) if none): what reads
+    as contact details under the sign-off's name, the contact block under the sign-off,
+    or a "-Name" dash sign-off on the last line. It ends before the end only where a
+    P.S. follows it."""
+    signed = _under_signed_name(text)
+    if signed is not None:
+        return signed
     block = _contact_block(text)
     if block < len(text):
-        return block
+        return block, len(text)
     if text and p.DASH_SIGNOFF.match(text[-1]):
-        return len(text) - 1
-    return len(text)
+        return len(text) - 1, len(text)
+    return len(text), len(text)
 
 
 def _footer_after_rule(lines: list[str], k: int) -> bool:
@@ -327,3 +336,133 @@ def _is_device_footer(line: str) -> bool:
     if not (p.SENT_FIRST_WORD.fullmatch(first) or p.SENT_LAST_WORD.fullmatch(last)):
         return False
     return p.CLAUSE_BREAK.search(text) is None and p.FOOTER_DEVICE.search(text.lower()) is not None
+
+
+# A closing line is short: "Thanks for the quick turnaround on the contract" is prose.
+_MAX_CLOSING_LINE = 60
+# A line ending in "." with this many words in lower case is a sentence ("See you soon.").
+_MIN_SENTENCE_LOWER = 2
+# "Title | Company", "Street 7 · 79108 City": the separators of a contact line.
+# The full-width bar written as an escape: it looks like the ASCII one.
+_CONTACT_SEPARATOR = re.compile("\\s[|·•\uff5c]\\s|^[^|]{1,40}\\|[^|]{1,40}$")
+
+
+def _under_signed_name(text: list[str]) -> tuple[int, int] | None:
+    """The contact details under the sign-off's name, attached to it or in blocks of
+    their own, as (start, end) in text; None if the tail is no such thing.
+
+    The sign-off is a closing ("Best,", "Viele Grüße", "此致\\n敬礼") and the name on
+    its line or under it (a blank line between at most): both are the sender's and
+    stay. What follows must read as contact details, registration lines or legal
+    boilerplate to the end, or to a P.S. (the sender's again): prose after a name is
+    the message."""
+    spans: list[tuple[int, int]] = list(itertools.islice(_blocks_from_end(text), _MAX_TAIL_BLOCKS))
+    for start, end in spans:
+        # Details attached under the name are a contact block's few lines: a closing
+        # higher up in a long block has the message, not a signature, below it.
+        first = max(start, end - _MAX_CONTACT_LINES - 2)
+        lines = range(end - 1, first - 1, -1)
+        closing = next((k for k in lines if _is_closing_line(text[k])), None)
+        if closing is None:
+            continue
+        name = _name_after(text, closing)
+        if name is None:
+            return None
+        return _contact_tail(text, name + 1)
+    return None
+
+
+def _is_closing_line(line: str) -> bool:
+    return len(line.strip()) <= _MAX_CLOSING_LINE and bool(p.CLOSING.match(line))
+
+
+def _name_after(text: list[str], closing: int) -> int | None:
+    """The line of the name that signs the closing at `closing`: its own line when the
+    name follows the closing words there ("Mvh Mette Jensen", "Regards, Roman")."""
+    line = text[closing]
+    match = p.CLOSING.match(line)
+    rest = line[match.end() :] if match else ""
+    # The name stands apart from the closing words and is capitalised: "Saludos
+    # cordiales" and "よろしくお願いいたします" run on into more of the closing.
+    name = rest.strip(" ,.!")
+    if (
+        rest[:1] in (" ", ",")
+        and _is_name(name)
+        and all(not word[0].islower() for word in name.split())
+    ):
+        return closing
+    for k in (closing + 1, closing + 2):
+        if k >= len(text):
+            return None
+        if text[k].strip():
+            return k if _is_name(text[k]) else None
+    return None
+
+
+def _is_name(line: str) -> bool:
+    return (
+        _is_sign_off(line)
+        and not p.CONTACT_DETAIL.search(line)
+        and not p.COMPANY.search(line)
+        and not _is_closing_line(line)
+    )
+
+
+def _contact_tail(text: list[str], at: int) -> tuple[int, int] | None:
+    """(at, end) if the lines from `at` are contact details and legal blocks up to the
+    end (or a P.S.), with some evidence among them; None otherwise."""
+    evidence = False
+    unknown = 0
+    k = at
+    while k < len(text):
+        if not text[k].strip():
+            k += 1
+            continue
+        end = k
+        while end < len(text) and text[end].strip():
+            end += 1
+        block = text[k:end]
+        if p.POSTSCRIPT.match(block[0]):
+            return (at, k) if evidence else None
+        if _is_legal(block):
+            evidence = True
+        elif all(_is_contact_line(line) for line in block) and len(block) <= _MAX_CONTACT_LINES:
+            evidence = evidence or any(_shows_contact(line) for line in block)
+        elif evidence and unknown < _MAX_UNKNOWN_TAIL and _is_prose_tail(block):
+            unknown += 1
+        else:
+            return None
+        k = end
+    return (at, len(text)) if evidence else None
+
+
+def _is_contact_line(line: str) -> bool:
+    stripped = line.strip()
+    # Words, not tokens: the groups of a phone number and the "|" between fields are none.
+    words = [w for w in stripped.split() if any(c.isalpha() for c in w)]
+    if (
+        len(stripped) > _MAX_CONTACT_LINE
+        or len(words) > _MAX_CONTACT_WORDS
+        or stripped[-1:] in ("?", "!", ":")
+        or p.LIST_ITEM.match(line)
+        or p.QUOTE_LINE.match(line)
+    ):
+        return False
+    # A sentence has words in lower case; a company name ("Harbor & Pine Bank, N.A.") not.
+    return not (
+        stripped.endswith(".")
+        and sum(1 for w in words if w[0].islower()) >= _MIN_SENTENCE_LOWER
+        and not _shows_contact(line)
+    )
+
+
+def _shows_contact(line: str) -> bool:
+    """Whether a line is contact details for sure: a number, an address, a registration,
+    a company's legal form ("Müller GmbH") or a "Title | Company" line."""
+    return bool(
+        p.CONTACT_DETAIL.search(line)
+        or p.REGISTRATION_ID.search(line)
+        or p.REGISTRATION.search(line.lower())
+        or p.COMPANY.search(line)
+        or _CONTACT_SEPARATOR.search(line.strip())
+    )

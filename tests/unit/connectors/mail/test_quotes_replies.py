@@ -281,11 +281,11 @@ def test_sign_off_without_closing_words_when_the_block_repeats_the_name() -> Non
     assert parts.signature.startswith("Lea Roth")
 
 
-def test_closing_alone_leaves_the_name_to_the_signature() -> None:
+def test_name_under_a_closing_alone_stays_visible() -> None:
     parts = split_text("ok.\n\nBest regards,\n\nLea Roth\nHead of Finance\n+49 30 1234567")
 
-    assert parts.visible == "ok.\n\nBest regards,"
-    assert parts.signature.startswith("Lea Roth")
+    assert parts.visible == "ok.\n\nBest regards,\n\nLea Roth"
+    assert parts.signature == "Head of Finance\n+49 30 1234567"
 
 
 def test_disclaimer_after_the_sign_off_is_signature() -> None:
@@ -412,3 +412,83 @@ def test_many_blank_separated_lead_lines_stay_fast() -> None:
     split_text(text)
 
     assert time.perf_counter() - started < 0.3
+
+
+@pytest.mark.parametrize(
+    ("sign_off", "details"),
+    [
+        ("Cheers,\nMorgan Hale", "Studio Manager | Pinecrest Audio"),
+        ("Cheers,\nMorgan Hale", "+44 20 7946 0321"),
+        ("Liebe Grüße\nPaula Brandt", "Einkauf\nBrandt Metallbau GmbH\nTel. 089 1234567"),
+        ("Hälsningar\nOla", "ola@fjordtrade.se"),
+        ("Grüße\nTim", "Teamleiter Vertrieb\nKrämer Antriebe GmbH"),
+        ("Mvh Ingrid Solberg", "Rådgiver | Fjellvik AS | +47 22 33 44 55"),
+        ("Saludos cordiales,\nLucía Pardo", "Tel. +34 91 555 12 34"),
+    ],
+)
+def test_contact_lines_attached_under_the_name_are_signature(sign_off: str, details: str) -> None:
+    parts = split_text(f"The draft is in the folder.\n\n{sign_off}\n{details}\n")
+
+    assert parts.visible == f"The draft is in the folder.\n\n{sign_off}"
+    assert parts.signature == details
+
+
+def test_registration_and_disclaimer_under_attached_details_are_signature() -> None:
+    disclaimer = (
+        "Denne e-post er konfidensiell og kun ment for mottakeren. Har du mottatt den ved "
+        "en feil, gi beskjed til avsender og slett den."
+    )
+    body = (
+        "Vi leverer fredag.\n\nMed vennlig hilsen\nTrond Aas\nLager | Fjordfrakt AS\n"
+        f"Org.nr. 912 345 678\n\n{disclaimer}\n"
+    )
+    parts = split_text(body)
+
+    assert parts.visible == "Vi leverer fredag.\n\nMed vennlig hilsen\nTrond Aas"
+    assert parts.signature.endswith(disclaimer)
+
+
+def test_postscript_under_the_details_stays_visible() -> None:
+    body = (
+        "See you then.\n\nBest,\nRiya\nRiya Shah | Events\n+1 415 555 0117\n\nP.S. Bring a jacket."
+    )
+    parts = split_text(body)
+
+    assert parts.visible == "See you then.\n\nBest,\nRiya\n\nP.S. Bring a jacket."
+    assert parts.signature == "Riya Shah | Events\n+1 415 555 0117"
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "Call me tomorrow if anything changes.",
+        "I am out of the office until the 3rd of May, so ask Jo.",
+    ],
+)
+def test_prose_under_the_name_is_the_message(after: str) -> None:
+    body = f"Fine by me.\n\nThanks,\nNoor\n{after}"
+
+    assert split_text(body).visible == body
+
+
+def test_company_line_under_the_closing_is_no_name() -> None:
+    parts = split_text("Noted.\n\nRegards,\n\nQuillfeather Ltd\nAccounts\n+44 161 555 0190")
+
+    assert parts.visible == "Noted.\n\nRegards,"
+
+
+def test_a_shell_prompt_in_the_senders_pre_keeps_its_marker() -> None:
+    html = "<p>Output:</p><pre>$ make\n&gt; cc -o app main.c\n</pre><p>It builds now.</p>"
+
+    assert "> cc -o app main.c" in split_html(html).visible
+
+
+def test_hubspot_marks_its_signature() -> None:
+    html = (
+        "<div>Any news on the pilot?</div><div>Best,<br>Kim</div>"
+        '<div class="hs_signature" data-hs-signature="true">Kim Ode | Sales, Brightloop</div>'
+    )
+    parts = split_html(html)
+
+    assert "Brightloop" not in parts.visible
+    assert "Brightloop" in parts.signature
