@@ -125,6 +125,8 @@ def first_name(author: str) -> str:
     match = re.match(r"\s*\"?([^\"<@]+?)\"?\s*<", author)
     if match:
         return match.group(1).split()[0]
+    if "@" not in author:  # a bare display name (a chat author): its first word as written
+        return next(iter(author.split()), "")
     local = author.split("@")[0].strip(" <")
     return re.split(r"[._\-+]", local)[0].capitalize() if local else ""
 

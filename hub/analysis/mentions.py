@@ -122,9 +122,7 @@ def _summarize(rt: Runtime, messages: list[ParsedMessage]) -> MentionAnswer:
     thread = ThreadInput(
         subject=messages[0].subject if messages else "",
         messages=tuple(
-            MessageInput(
-                author=m.sender.name if m.sender else "", sent_at=m.date, text=m.visible_text
-            )
+            MessageInput(author=_author(m), sent_at=m.date, text=m.visible_text)
             for m in messages
             if m.visible_text
         ),
@@ -142,3 +140,10 @@ def _summarize(rt: Runtime, messages: list[ParsedMessage]) -> MentionAnswer:
 
 def _tool_name(tool: str) -> str:
     return {"clickup": "ClickUp", "notion": "Notion"}.get(tool, tool)
+
+
+def _author(message: ParsedMessage) -> str:
+    sender = message.sender
+    if sender is None:
+        return ""
+    return f"{sender.name} <{sender.email}>" if sender.email else sender.name
