@@ -83,32 +83,22 @@ PRE_GUARD = "\ue000"
 CONTENT_ATTR = "data-inbox-hub-cited"
 
 
-def _is_paragraph(tag: str, node: LexborNode) -> bool:
+def _is_paragraph(tag: str, attributes: dict[str, str | None]) -> bool:
     # Word's paragraphs ("MsoNormal") have no margin: it writes empty ones instead.
-    return tag in _PARAGRAPHS and not (node.attributes.get("class") or "").startswith("Mso")
+    return tag in _PARAGRAPHS and not (attributes.get("class") or "").startswith("Mso")
 
 
 def render(root: LexborNode, quote_class: str = "gmail_quote") -> str:
     """Text of root, one line per block, blockquote (and quote_class) lines prefixed."""
     writer = _Writer()
-    stack: list[tuple[LexborNode, bool]] = [(root, True)]
+    # An entering node carries None; a leaving one the facts its entry computed
+    # (block, paragraph, quote), so that they are not read from its attributes twice.
+    stack: list[tuple[LexborNode, tuple[bool, bool, bool] | None]] = [(root, None)]
     while stack:
-        node, entering = stack.pop()
+        node, left = stack.pop()
         tag = node.tag or ""
-        if tag == "-text":
-            writer.text(node.text_content or "")
-            continue
-        if tag == "br":
-            if entering:
-                writer.break_line()
-            continue
-        attributes = node.attributes
-        quote = (
-            tag in _QUOTES or quote_class in (attributes.get("class") or "").split()
-        ) and CONTENT_ATTR not in attributes
-        block = tag in _BLOCK or quote
-        paragraph = _is_paragraph(tag, node)
-        if not entering:
+        if left is not None:
+            block, paragraph, quote = left
             if block:
                 writer.block_edge()
             if paragraph:
@@ -118,6 +108,18 @@ def render(root: LexborNode, quote_class: str = "gmail_quote") -> str:
             if tag == "pre":
                 writer.pre -= 1
             continue
+        if tag == "-text":
+            writer.text(node.text_content or "")
+            continue
+        if tag == "br":
+            writer.break_line()
+            continue
+        attributes = node.attributes
+        quote = (
+            tag in _QUOTES or quote_class in (attributes.get("class") or "").split()
+        ) and CONTENT_ATTR not in attributes
+        block = tag in _BLOCK or quote
+        paragraph = _is_paragraph(tag, attributes)
         if block:
             writer.block_edge()
         if paragraph:
@@ -126,11 +128,11 @@ def render(root: LexborNode, quote_class: str = "gmail_quote") -> str:
             writer.depth += 1
         if tag == "pre":
             writer.pre += 1
-        stack.append((node, False))
+        stack.append((node, (block, paragraph, quote)))
         children: list[LexborNode] = []
         child = node.child
         while child is not None:
             children.append(child)
             child = child.next
-        stack.extend((c, True) for c in reversed(children))
+        stack.extend((c, None) for c in reversed(children))
     return writer.render()

@@ -57,7 +57,7 @@ def split_signature(lines: list[str]) -> SignatureSplit:
             cut = k
             break
     # A mobile footer closes what the sender typed: what follows is the client's.
-    footer = next((k for k, line in enumerate(lines[:cut]) if _is_footer(line)), cut)
+    footer = next((k for k in range(cut) if _is_footer(lines[k])), cut)
     text = _without_noise_tail(lines[:footer])
     sig_start, sig_end = _unmarked_signature(text)
     if sig_start < len(text):
@@ -329,13 +329,14 @@ def _is_footer(line: str) -> bool:
 def _is_device_footer(line: str) -> bool:
     """A "sent" verb as the first or last word, no clause break, a device named."""
     text = line.strip().strip(_FOOTER_BRACKETS).strip()
-    if not text:
+    # The device test first: most short lines name none, and it costs least.
+    if not text or p.FOOTER_DEVICE.search(text.lower()) is None:
         return False
     first = text.split(None, 1)[0].lower()
     last = text.rsplit(None, 1)[-1].rstrip(".").lower()
     if not (p.SENT_FIRST_WORD.fullmatch(first) or p.SENT_LAST_WORD.fullmatch(last)):
         return False
-    return p.CLAUSE_BREAK.search(text) is None and p.FOOTER_DEVICE.search(text.lower()) is not None
+    return p.CLAUSE_BREAK.search(text) is None
 
 
 # A closing line is short: "Thanks for the quick turnaround on the contract" is prose.

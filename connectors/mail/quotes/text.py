@@ -359,7 +359,11 @@ def _boundary_at(t: _Lines, i: int) -> _Boundary | None:
     end = _attribution_end(t, i) if t.next_hot[i] - i <= _REACH else -1
     if end > 0:
         return _Boundary(i - 1 if _name_above(t, i) else i, end, forward=False)
-    if _header_block(lines, i) or (line.startswith(_TABLE_INDENT) and _table_header(t, i)):
+    # _header_block needs a field at line i, and a field a colon (ASCII or full-width).
+    has_colon = ":" in line or "\uff1a" in line
+    if (has_colon and _header_block(lines, i)) or (
+        line.startswith(_TABLE_INDENT) and _table_header(t, i)
+    ):
         return _Boundary(i, i, forward=False, header=True)
     if (
         stripped[0] in _DASHES
