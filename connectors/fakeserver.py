@@ -6,14 +6,17 @@ against a real socket.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 import uvicorn
+from starlette.responses import Response
 
 
 @dataclass
@@ -95,13 +98,18 @@ def serve_in_thread(
 
 @dataclass
 class Fault:
-    """An error a test asked a fake to answer with, instead of handling the request."""
+    """An error a test asked a fake to answer with.
+
+    Answered instead of handling the request, or, with after_processing, after handling
+    it (the provider acted, the answer was lost: a failure whose outcome is unknown).
+    """
 
     path_prefix: str
     status: int
     retry_after: float | None
     remaining: int
     delay: float = 0.0  # seconds to stall first (a slow provider)
+    after_processing: bool = False
 
 
 @dataclass
@@ -118,15 +126,21 @@ class Faults:
         retry_after: float | None = None,
         count: int = 1,
         delay: float = 0.0,
+        after_processing: bool = False,
     ) -> None:
+        fault = Fault(path_prefix, status, retry_after, count, delay, after_processing)
         with self._lock:
-            self._queued.append(Fault(path_prefix, status, retry_after, count, delay))
+            self._queued.append(fault)
 
-    def take(self, path: str) -> Fault | None:
-        """The first queued fault for path, used up once; None when there is none."""
+    def take(self, path: str, *, after_processing: bool = False) -> Fault | None:
+        """The first queued fault of that kind for path, used up once; None when none."""
         with self._lock:
             for fault in self._queued:
-                if path.startswith(fault.path_prefix) and fault.remaining > 0:
+                if (
+                    path.startswith(fault.path_prefix)
+                    and fault.remaining > 0
+                    and fault.after_processing == after_processing
+                ):
                     fault.remaining -= 1
                     self._queued = [f for f in self._queued if f.remaining > 0]
                     return fault
@@ -135,3 +149,26 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._queued.clear()
+
+    async def around(
+        self,
+        path: str,
+        handle: Callable[[], Awaitable[Response]],
+        answer: Callable[[Fault], Response],
+    ) -> Response:
+        """Run handle with the faults queued for path applied.
+
+        A fault without after_processing is answered (after its delay) and handle never
+        runs; one with it lets handle run, then drops its response for the fault's.
+        Faults without after_processing go first when both are queued for a path.
+        """
+        before = self.take(path)
+        if before is not None:
+            await asyncio.sleep(before.delay)
+            return answer(before)
+        late = self.take(path, after_processing=True)
+        response = await handle()
+        if late is None:
+            return response
+        await asyncio.sleep(late.delay)
+        return answer(late)

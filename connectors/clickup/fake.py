@@ -24,7 +24,6 @@ ECODEs other than OAUTH_017/019/027 and APP_002 are constructed, not confirmed.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 import random
@@ -117,8 +116,7 @@ class ClickUpFake:
         self._rng = random.Random(seed)  # noqa: S311 - ids only need to look random
         self._workspaces: dict[str, FakeWorkspace] = {}
         self._revoked: set[str] = set()
-        self._faults = Faults()  # answered instead of handling the request
-        self._late_faults = Faults()  # answered after handling it (after_processing)
+        self._faults = Faults()
 
     # ---- test controls -------------------------------------------------------------
 
@@ -167,8 +165,7 @@ class ClickUpFake:
         then answer the error in place of the real response, after delay; a lost
         answer. Faults without it go first when both kinds are queued for a path.
         """
-        faults = self._late_faults if after_processing else self._faults
-        faults.add(path_prefix, status, retry_after, count, delay)
+        self._faults.add(path_prefix, status, retry_after, count, delay, after_processing)
 
     def close_task(self, task_id: str) -> None:
         """Give a task a closed status ("complete"), as finishing it in ClickUp does."""
@@ -202,7 +199,6 @@ class ClickUpFake:
             self.task_queries.clear()
             self.clock = self._default_clock
             self._faults.clear()
-            self._late_faults.clear()
 
     def tasks_in(self, list_id: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -243,22 +239,14 @@ class ClickUpFake:
         async def guarded(request: Request) -> Response:
             with self._lock:
                 self.calls[endpoint] += 1
-            fault = self._faults.take(request.url.path)
-            if fault is not None:
-                if fault.delay:
-                    await asyncio.sleep(fault.delay)
-                return _fault_response(fault)
-            late = self._late_faults.take(request.url.path)
-            try:
-                token = self._authenticate(request)
-                response = await handler(request, token)
-            except ClickUpApiError as exc:
-                response = _error(exc.status, exc.err, exc.ecode)
-            if late is None:
-                return response
-            if late.delay:
-                await asyncio.sleep(late.delay)
-            return _fault_response(late)
+
+            async def handle() -> Response:
+                try:
+                    return await handler(request, self._authenticate(request))
+                except ClickUpApiError as exc:
+                    return _error(exc.status, exc.err, exc.ecode)
+
+            return await self._faults.around(request.url.path, handle, _fault_response)
 
         return guarded
 

@@ -24,7 +24,6 @@ over HTTP under /_fake/notion/.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 import random
@@ -213,7 +212,6 @@ class NotionFake:
         self._integrations: dict[str, FakeIntegration] = {}
         self._databases: dict[str, FakeDatabase] = {}
         self._faults = Faults()
-        self._late_faults = Faults()  # fail_next(after_processing=True)
 
     # ---- test controls -------------------------------------------------------------
 
@@ -292,8 +290,7 @@ class NotionFake:
         the client's timeout the client sees a timeout. This is the failure whose outcome
         is unknown to the caller. Faults without it are taken first.
         """
-        faults = self._late_faults if after_processing else self._faults
-        faults.add(path_prefix, status, retry_after, count, delay)
+        self._faults.add(path_prefix, status, retry_after, count, delay, after_processing)
 
     def seed_sandbox(self) -> FakeDatabase:
         """The sandbox's integration SANDBOX_TOKEN and database SANDBOX_DATABASE_ID."""
@@ -311,7 +308,6 @@ class NotionFake:
             self.children.clear()
             self.requests.clear()
             self._faults.clear()
-            self._late_faults.clear()
             self.clock = self._default_clock
 
     def title_of(self, page_id: str) -> str:
@@ -371,24 +367,16 @@ class NotionFake:
         async def guarded(request: Request) -> Response:
             with self._lock:
                 self.calls[endpoint] += 1
-            fault = self._faults.take(request.url.path)
-            if fault is not None:
-                if fault.delay:
-                    await asyncio.sleep(fault.delay)
-                return _fault_response(fault)
-            late = self._late_faults.take(request.url.path)
-            try:
-                _check_version(request.headers.get("notion-version"))
-                integration = self._authenticate(request.headers.get("authorization", ""))
-                response = await handler(request, integration)
-            except NotionApiError as exc:
-                response = _error(exc.status, exc.code, exc.message)
-            if late is None:
-                return response
-            # Handled (a create stored its page); the answer is lost on the way back.
-            if late.delay:
-                await asyncio.sleep(late.delay)
-            return _fault_response(late)
+
+            async def handle() -> Response:
+                try:
+                    _check_version(request.headers.get("notion-version"))
+                    integration = self._authenticate(request.headers.get("authorization", ""))
+                    return await handler(request, integration)
+                except NotionApiError as exc:
+                    return _error(exc.status, exc.code, exc.message)
+
+            return await self._faults.around(request.url.path, handle, _fault_response)
 
         return guarded
 
