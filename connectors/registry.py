@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from connectors.base import (
     ChatSink,
@@ -68,31 +68,25 @@ def _lookup(table: Mapping[Provider, T], provider: Provider, capability: str) ->
         raise UnsupportedProvider(f"{provider} does not support {capability}") from None
 
 
-def registry_from(connectors: Iterable[object]) -> Registry:
+# Each Registry table and the capability protocol a connector joins it by implementing.
+_TABLES: dict[str, type] = {
+    "webhook_sources": WebhookSource,
+    "message_sources": MessageSource,
+    "token_refreshers": TokenRefresher,
+    "chat_sinks": ChatSink,
+    "task_sinks": TaskSink,
+    "oauth": OAuthConnector,
+    "chat_sources": ChatSource,
+    "draft_sinks": DraftSink,
+}
+
+
+def registry_from(connectors: Iterable[Any]) -> Registry:
     """Sort each connector into the capability tables it implements."""
-    webhook: dict[Provider, WebhookSource] = {}
-    messages: dict[Provider, MessageSource] = {}
-    refreshers: dict[Provider, TokenRefresher] = {}
-    chat: dict[Provider, ChatSink] = {}
-    tasks: dict[Provider, TaskSink] = {}
-    oauth: dict[Provider, OAuthConnector] = {}
-    chat_sources: dict[Provider, ChatSource] = {}
-    draft_sinks: dict[Provider, DraftSink] = {}
+    tables: dict[str, dict[Provider, Any]] = {name: {} for name in _TABLES}
     for connector in connectors:
-        if isinstance(connector, WebhookSource):
-            webhook[connector.provider] = connector
-        if isinstance(connector, MessageSource):
-            messages[connector.provider] = connector
-        if isinstance(connector, TokenRefresher):
-            refreshers[connector.provider] = connector
-        if isinstance(connector, ChatSink):
-            chat[connector.provider] = connector
-        if isinstance(connector, TaskSink):
-            tasks[connector.provider] = connector
-        if isinstance(connector, OAuthConnector):
-            oauth[connector.provider] = connector
-        if isinstance(connector, ChatSource):
-            chat_sources[connector.provider] = connector
-        if isinstance(connector, DraftSink):
-            draft_sinks[connector.provider] = connector
-    return Registry(webhook, messages, refreshers, chat, tasks, oauth, chat_sources, draft_sinks)
+        provider: Provider = connector.provider
+        for name, capability in _TABLES.items():
+            if isinstance(connector, capability):
+                tables[name][provider] = connector
+    return Registry(**tables)
