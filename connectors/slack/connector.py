@@ -299,11 +299,10 @@ class SlackConnector:
         if not marker:
             raise ValueError("find_message needs a marker")
         oldest = _slack_ts(since)
-        method = "conversations.history" if thread_ts is None else "conversations.replies"
         cursor: str | None = None
         for _ in range(FIND_MAX_PAGES):
             try:
-                page = self._find_page(method, token, channel, thread_ts, oldest, cursor)
+                page = self._page(token, channel, thread_ts, oldest, cursor)
             except SlackCallError as exc:
                 if thread_ts is not None and exc.code == "thread_not_found":
                     return None
@@ -316,44 +315,32 @@ class SlackConnector:
                 return None
         logger.warning(
             "slack.find_message_truncated",
-            extra={"method": method, "pages": FIND_MAX_PAGES},
+            extra={"in_thread": thread_ts is not None, "pages": FIND_MAX_PAGES},
         )
         return None
 
-    def _find_page(
-        self,
-        method: str,
-        token: str,
-        channel: str,
-        thread_ts: str | None,
-        oldest: str,
-        cursor: str | None,
+    def _page(
+        self, token: str, channel: str, thread_ts: str | None, oldest: str, cursor: str | None
     ) -> Any:
+        """One page of a channel's history (thread_ts None) or of a thread, with metadata."""
+        params: dict[str, Any] = {
+            "channel": channel,
+            "oldest": oldest,
+            "inclusive": True,
+            "include_all_metadata": True,
+            "limit": FIND_PAGE_SIZE,
+            "cursor": cursor,
+        }
         if thread_ts is None:
             return self._call(
-                method,
+                "conversations.history",
                 token,
-                lambda client: client.conversations_history(
-                    channel=channel,
-                    oldest=oldest,
-                    inclusive=True,
-                    include_all_metadata=True,
-                    limit=FIND_PAGE_SIZE,
-                    cursor=cursor,
-                ),
+                lambda client: client.conversations_history(**params),
             )
         return self._call(
-            method,
+            "conversations.replies",
             token,
-            lambda client: client.conversations_replies(
-                channel=channel,
-                ts=thread_ts,
-                oldest=oldest,
-                inclusive=True,
-                include_all_metadata=True,
-                limit=FIND_PAGE_SIZE,
-                cursor=cursor,
-            ),
+            lambda client: client.conversations_replies(ts=thread_ts, **params),
         )
 
     def update_message(self, token: str, *, channel: str, ts: str, message: SlackMessage) -> str:
@@ -402,7 +389,7 @@ class SlackConnector:
         found: list[MessageEvent] = []
         cursor: str | None = None
         while len(found) < limit:
-            page = self._find_page("conversations.replies", token, channel, thread_ts, "0", cursor)
+            page = self._page(token, channel, thread_ts, "0", cursor)
             for item in page.get("messages") or []:
                 posted = read_message_event({**item, "type": "message", "channel": channel})
                 if posted is not None:
