@@ -28,7 +28,7 @@ from connectors.types import MentionAnswer, Provider
 from hub.connections import service as accounts
 from hub.errors import Conflict, RetryLater
 from hub.outbox.service import SLACK_THREAD_REPLY, add_to_outbox
-from hub.tasks.service import NewTask, write_task
+from hub.tasks.service import NewTask, tool_name, write_task
 from hub.threads.service import chat_thread_id
 from hub.wiring import Runtime
 
@@ -115,7 +115,7 @@ def _write_task(
             tool = str(task.destination)
     except Conflict as exc:
         return MentionAnswer(note=f"No task created: {exc}.")
-    return MentionAnswer(tasks=[(title, due.isoformat() if due else "")], created=_tool_name(tool))
+    return MentionAnswer(tasks=[(title, due.isoformat() if due else "")], created=tool_name(tool))
 
 
 def _summarize(rt: Runtime, messages: list[ParsedMessage]) -> MentionAnswer:
@@ -136,10 +136,6 @@ def _summarize(rt: Runtime, messages: list[ParsedMessage]) -> MentionAnswer:
         summary=summary.text,
         tasks=[(task.title, task.due.isoformat() if task.due else "") for task in tasks],
     )
-
-
-def _tool_name(tool: str) -> str:
-    return {"clickup": "ClickUp", "notion": "Notion"}.get(tool, tool)
 
 
 def _author(message: ParsedMessage) -> str:

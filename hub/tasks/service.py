@@ -22,6 +22,14 @@ from hub.outbox.service import TASK_CREATE, add_to_outbox
 
 TASK_TOOLS = (Provider.CLICKUP, Provider.NOTION)
 PRIORITIES = ("urgent", "high", "normal", "low")
+TOOL_NAMES: dict[str, str] = {Provider.CLICKUP: "ClickUp", Provider.NOTION: "Notion"}
+
+
+def tool_name(tool: str) -> str:
+    """The task tool's name as people write it ("clickup" -> "ClickUp")."""
+    return TOOL_NAMES.get(tool, tool)
+
+
 _NOTES_LIMIT = 4000
 
 

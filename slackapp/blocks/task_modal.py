@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from connectors.slack.mrkdwn import safe_plain_text, truncate_plain
+from hub.tasks.service import tool_name
 
 CALLBACK_ID = "create_task_modal"
 TITLE_LIMIT = 250
@@ -25,7 +26,6 @@ PRIORITIES = (
     ("3", "Normal", "normal"),
     ("4", "Low", "low"),
 )
-TOOL_NAMES = {"clickup": "ClickUp", "notion": "Notion"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def task_modal(
     }
     if notes.strip():
         notes_input["initial_value"] = truncate_plain(notes.strip(), NOTES_LIMIT)
-    tool_options = [_option(tool, TOOL_NAMES.get(tool, tool)) for tool in tools]
+    tool_options = [_option(tool, tool_name(tool)) for tool in tools]
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
@@ -143,7 +143,7 @@ def no_task_tool_modal() -> dict[str, Any]:
 
 def task_queued_modal(title: str, tool: str) -> dict[str, Any]:
     """What the modal turns into once the task is queued."""
-    name = TOOL_NAMES.get(tool, tool)
+    name = tool_name(tool)
     return {
         "type": "modal",
         "title": _plain("New task"),
