@@ -75,25 +75,27 @@ def _message_to_answer(
 
 
 def _draft(message: Message, *, owner: str, subject: str, body: str) -> MailDraft:
+    """Reply-all: to the sender, the others copied; the owner's own mail goes to them."""
     sender = Address(name=message.sender_name, email=message.sender_email)
-    others = [
-        Address(name=str(a.get("name") or ""), email=str(a.get("email") or ""))
-        for a in _recipients(message.recipients)
-    ]
     skip = {owner.lower(), sender.email.lower(), ""}
-    cc: dict[str, Address] = {}
-    for address in others:
+    others: dict[str, Address] = {}
+    for listed in _recipients(message.recipients):
+        address = Address(name=str(listed.get("name") or ""), email=str(listed.get("email") or ""))
         if address.email.lower() not in skip:
-            cc.setdefault(address.email.lower(), address)
-    to = (sender,) if sender.email and sender.email.lower() != owner.lower() else ()
+            others.setdefault(address.email.lower(), address)
+    copied = list(others.values())
+    if sender.email.lower() in (owner.lower(), ""):  # the owner wrote it: answer the others
+        to, copied = copied[:1], copied[1:]
+    else:
+        to = [sender]
     return MailDraft(
         answers=message.provider_message_id,
         thread_id=message.provider_thread_id,
         rfc_message_id=message.rfc_message_id,
         references=tuple(message.references or ()),
         subject=subject or message.subject,
-        to=to or tuple(cc.values())[:1],
-        cc=tuple(cc.values()) if to else tuple(cc.values())[1:],
+        to=tuple(to),
+        cc=tuple(copied),
         body=body,
     )
 
